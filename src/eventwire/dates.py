@@ -1,0 +1,738 @@
+"""Temporal resolution: the date expressions of a sentence become calendar dates against the article date.
+
+News rarely prints full dates. It says "on Saturday", "two days ago", "last month", and leaves the
+rest of the story in that time frame. A wrong date is a wrong event for our users, so this module
+prefers the story's carried frame or an honest "unknown" over a guess, keeps photo captions and
+background history apart from the article's news, and records the expression and rule behind each date.
+
+Who does what: the English patterns below find expressions (spaCy DATE spans are only hints, because
+spaCy also tags durations and ages: "15 years", "47-year-old"; a hint counts only where it holds a
+written year). dateparser reads the calendar forms that carry a year ("October 21, 2017", "3/4/2021",
+and other languages' hints), and its period gives their precision. Weekdays, yearless dates, month
+names, counts ("two weeks ago") and ranges ("earlier this month") are computed here, because their
+reading depends on the verb's tense and on news conventions dateparser does not know: it never reads
+"on Saturday" in a Saturday paper as that day, puts "Sept. 18" in a Sept. 17 paper a year back, and has
+no answer for "earlier this month".
+
+Every expression becomes an interval of days first; its precision is the finest allowed unit that
+holds the whole interval (day, month, year, else unknown), so "last week" is never stamped with a
+made-up day. A month-precision date is the first of its month, a year-precision date the 1st of January.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from dateparser.date import DateDataParser
+
+from eventwire.records import Precision, ResolvedDate, Span
+
+Tense = Literal["past", "present", "future"]
+
+# A photo (or, in a background sentence, an event) older than this is not the article's news.
+_NOT_NEWS_AGE = timedelta(days=31)
+# A yearless date up to this far past publication is still read in the publication year
+# (datelines and time zones put "Sept. 18" in a Sept. 17 paper), not moved a year back.
+_YEAR_SLACK = timedelta(days=2)
+
+# --------------------------------------------------------------------------------------------------
+# English expression patterns, in any case (some archives are lower-cased) except "May", "March" and
+# "Mar", which only capitalised are months rather than verbs.
+
+_DIGITS = tuple("0123456789")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH = r"(?:(?i:January|February|April|June|July|August|September|October|November|December)|March|May)"
+_MON = rf"(?:{_MONTH}|(?:(?i:Jan|Feb|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)|Mar)(?![a-zA-Z])\.?)"
+_WEEKDAY = r"(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:%])"
+_YEAR = r"(?:1[89]|20)\d{2}(?![\d%]|,\d)"
+_NUM = (
+    r"(?i:a\s+few|a\s+couple(?:\s+of)?|couple\s+of|few|several|an?|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve|\d{1,3})"
+)
+_PREP = r"(?i:in|since|during|until|till|by|from|through|throughout|before|after|of|early|late|mid-?|back\s+in)"
+_UNIT_MOD = (
+    r"(?i:the\s+end\s+of\s+(?:last|this|next|the)|end\s+of\s+(?:last|this|next)"
+    r"|the\s+(?:beginning|start|middle)\s+of\s+(?:last|this|next|the)"
+    r"|(?:earlier|later|early|late)\s+(?:this|last|next)|this\s+past|this\s+coming"
+    r"|the\s+(?:past|last|previous|next|coming|current)|over\s+the|at\s+the|in\s+recent"
+    r"|recent|last|past|previous|next|coming|this|current|the)"
+)
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        ("numeric", r"(?<![\d/.-])(?P<core>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})(?![\d/-])"),
+        (
+            "monthday",
+            rf"\b(?P<core>(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<date>(?P<mon>{_MON})\s+(?P<day>{_DAY})"
+            rf"(?:,?\s+(?P<year>{_YEAR}))?))",
+        ),
+        (
+            "monthday",
+            rf"\b(?P<core>(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<date>(?i:the\s+)?(?P<day>{_DAY})\s+(?i:of\s+)?"
+            rf"(?P<mon>{_MON})(?:,?\s+(?P<year>{_YEAR}))?))",
+        ),
+        ("monthyear", rf"\b(?P<core>(?P<mon>{_MON}),?\s+(?i:of\s+)?(?P<year>{_YEAR}))"),
+        (
+            "month",
+            rf"(?<![\w-])(?:(?P<prep>{_PREP})\s+)?(?P<core>(?:(?P<mod>(?i:last|this|next|early|late|mid-?"
+            r"|(?:the\s+)?(?:end|beginning|start|middle)\s+of))\s*)?"
+            rf"(?P<mon>{_MONTH})(?:\s+(?P<rel>(?i:(?:of\s+)?(?:last|this|next)\s+year))|\s+of\s+(?P<year>{_YEAR}))?)\b",
+        ),
+        ("year", rf"(?<![\w-])(?P<prep>{_PREP})\s*(?P<core>(?i:the\s+)?(?i:year\s+)?(?P<year>{_YEAR}))"),
+        (
+            "decade",
+            rf"\b(?:(?P<prep>{_PREP})\s+)?(?P<core>(?i:the\s+(?:(?:early|mid|late)[- ]?)?)"
+            r"(?P<dec>(?:1[89]|20)\d0)'?s)\b",
+        ),
+        (
+            "relword",
+            r"\b(?P<core>(?i:the\s+day\s+(?P<dba>before\s+yesterday|after\s+tomorrow)"
+            r"|(?:(?:early|late|earlier|later)\s+)?(?P<word>yesterday|today|tonight|tomorrow)"
+            r"(?:\s+(?:morning|afternoon|evening|night))?|(?P<ln>last\s+night)"
+            r"|this\s+(?:morning|afternoon|evening)))\b",
+        ),
+        (
+            "weekday",
+            r"(?<!(?i:good) )(?<!(?i:black) )(?<!(?i:bloody) )(?<!(?i:holy) )(?<!(?i:ash) )(?<!(?i:palm) )"
+            r"(?<!(?i:super) )(?<!(?i:cyber) )"
+            rf"\b(?P<core>(?:(?P<mod>(?i:last|this\s+past|this\s+coming|this|next|coming|early|late)(?i:\s+on)?)\s+)?"
+            rf"(?P<wd>{_WEEKDAY})(?!s\b)(?:'s)?(?:\s+(?i:morning|afternoon|evening|night))?)\b",
+        ),
+        (
+            "unit",
+            rf"\b(?P<core>(?P<mod>{_UNIT_MOD})\s+(?:(?P<n>{_NUM})\s+)?"
+            r"(?P<unit>(?i:weekend|week|month|year|day(?=s)))s?)\b",
+        ),
+        ("ago", rf"\b(?P<core>(?:(?P<n>{_NUM})\s+)?(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago))\b"),
+        (
+            "anaphor",
+            r"\b(?P<core>(?i:the\s+(?:previous|next|following|same)\s+(?:day|night|morning|evening)"
+            r"|that\s+(?:day|night|morning|evening)|(?:earlier|later)\s+(?:in\s+the|that)\s+day"
+            rf"|(?P<n>{_NUM}|the)\s+days?\s+(?P<dir>earlier|later|(?:before|after)(?=\s*(?:[,.;:!?)]|$)))))\b",
+        ),
+    )
+)
+# Cheap gates: a pattern runs only on sentences holding one of its words, so that a sentence without
+# any date costs a few substring tests, not a dozen regex scans.
+_GATES: dict[str, tuple[str, ...]] = {
+    "numeric": _DIGITS,
+    "monthday": _MONTHS,
+    "monthyear": _MONTHS,
+    "month": _MONTHS,
+    "year": _DIGITS,
+    "decade": ("0s", "0's"),
+    "relword": ("yesterday", "today", "tonight", "tomorrow", "night", "morning", "afternoon", "evening"),
+    "weekday": ("day",),
+    "unit": ("week", "month", "year", "days"),
+    "ago": ("ago",),
+    "anaphor": ("previous", "next", "following", "same", "that ", "in the day", " day ", " days "),
+}
+# Every pattern above needs one of these (weekdays, "today" and "days" hold "day"; "weekend" holds "week").
+_ANY_GATE = (
+    *_DIGITS, *_MONTHS, "day", "night", "morning", "afternoon", "evening", "tomorrow", "ago", "week", "month", "year"
+)  # fmt: skip
+_WORD = re.compile(r"\w*")
+_YEAR_IN_TEXT = re.compile(rf"(?<![\d.,$])(?P<year>{_YEAR})")
+
+_EXPLICIT_KINDS = frozenset({"numeric", "monthday", "monthyear", "month", "year", "decade", "hint"})
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_VAGUE_NUMBERS = {"few": (2, 5), "couple": (2, 3), "several": (3, 7)}
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+# Clause boundaries: an expression inside "... after the clashes stopped two days ago" dates the
+# stopping, not the main verb. A clause runs from its subordinator to the next clause punctuation.
+# "when" and "while" are left out: their clause gives the main event's own time.
+_SUBORDINATOR = re.compile(
+    r"\b(?i:after|before|since|until|till|because|although|though|whereas|which|who|whom|whose|where)\b"
+)
+_CLAUSE_END = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+
+# Background: the sentence tells history, not the article's news.
+_BACKGROUND_WORDS = re.compile(
+    r"\b(?i:back\s+in|previously|formerly|in\s+the\s+past|historically|used\s+to|(?:years|decades)\s+ago|long\s+ago)\b"
+)
+_PAST_PERFECT_BEFORE_TRIGGER = re.compile(
+    r"\b(?i:had)(?:\s+(?i:not|never|already|previously|earlier|also|long|first|once|just|recently|been))*\s+$"
+)
+_PAST_PERFECT = re.compile(
+    r"\b(?i:had)(?:\s+(?i:not|never|already|previously|earlier|also|long|first|once|just|recently))*\s+"
+    r"(?i:been|\w+(?:ed|en|wn)|met|made|held|led|left|sent|fought|struck|won|lost|told|sought|brought"
+    r"|built|paid|hit|shot|cut|kept|spent|fled|begun|become|come|gone|done|seen|given|known|found"
+    r"|caught|bought|sold|stood|heard|signed|set|put|run|read)\b"
+)
+_REPORTING = re.compile(
+    r"\b(?i:said|says|say|told|tells|announced|reported|confirmed|added|claimed|stated|noted|explained"
+    r"|revealed|acknowledged|admitted|denied|insisted|warned|learned|learnt|according\s+to)\b"
+)
+
+# Captions and credit lines. A bare "(R)" is more often a US party label ("Gov. Jan Brewer (R) said")
+# than a position in a photo, so it counts only beside a caption verb.
+_CAPTION_MARK = re.compile(
+    r"\((?:\d(?:st|nd|rd|th)\s+)?(?:L|C|L-R|R-L|L\s+to\s+R|left|right|cent(?:er|re)|front|rear|top|bottom)\)"
+    r"|\(\d(?:st|nd|rd|th)\s+R\)"
+    r"|\bcredit\s*:|\bphoto(?:graph)?\s*(?:credit)?\s*:|\bphoto\s+by\b|\bfile\s+photo\b|\(illustrative"
+    r"|\b(?:REUTERS|AFP|AP|EPA|GETTY\s+IMAGES|ANADOLU|XINHUA|WAFA|FLASH\s?90|GPO)\s*/\s*[A-Z]"
+    r"|\bAP\s+Photo\b|\bGetty\s+Images\b|\bvia\s+REUTERS\b",
+    re.IGNORECASE,
+)
+_CAPTION_VERB = re.compile(
+    r"\b(?:shakes?\s+hands|speaks|attends|gestures|looks\s+on|poses|waves|arrives|listens|walks|holds"
+    r"|delivers|stands|sits|greets|meets|talks|reacts|addresses|visits|chairs|prays|mourns|carries"
+    r"|takes\s+part|(?:is|are)\s+(?:seen|pictured))\b"
+)
+# Wire-photo captions end in a bare full date ("... in Tehran, Iran October 21, 2017."); body prose puts
+# "on" before such a date.
+_CAPTION_DATE_END = re.compile(
+    rf"(?<!\b[Oo]n)(?<!\b[Ss]ince)(?<!\b[Bb]y)(?<!\b[Oo]f)(?<!\b[Uu]ntil)\s(?:{_MON}\s+{_DAY},?\s+{_YEAR}"
+    rf"|{_DAY}\s+{_MON}\s+{_YEAR})\.?\s*(?:\([^)]*\)\s*)?$"
+)
+
+
+def is_caption(sentence: str) -> bool:
+    """True for photo captions and credit lines: they describe a picture, often years old, not the news."""
+    lower = sentence.lower()
+    if any(map(lower.__contains__, ("(", ":", "/", "photo", "getty", "reuters"))) and _CAPTION_MARK.search(sentence):
+        return True
+    position_r, digits = "(R)" in sentence, any(map(sentence.__contains__, _DIGITS))
+    if not (position_r or digits) or not _CAPTION_VERB.search(sentence):
+        return False
+    return position_r or bool(_CAPTION_DATE_END.search(sentence))
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Interval:
+    """The days an expression may mean, inclusive; reduced to one date and a precision at the end."""
+
+    lo: date
+    hi: date
+
+    def reduce(self) -> tuple[date | None, Precision]:
+        lo, hi = self.lo, self.hi
+        if lo == hi:
+            return lo, "day"
+        if (lo.year, lo.month) == (hi.year, hi.month):
+            return lo.replace(day=1), "month"
+        if lo.year == hi.year:
+            return date(lo.year, 1, 1), "year"
+        return None, "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class _Expr:
+    """A date expression found in the sentence (offsets within the sentence)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    groups: tuple[tuple[str, str], ...]  # the pattern's named groups that matched
+    prep: str  # the preposition before it ("since", "back in"), lower-case, for background cues
+
+    def group(self, name: str) -> str:
+        return next((value for key, value in self.groups if key == name), "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """What one sentence offers, computed once however many triggers the pipeline asks about."""
+
+    start: int
+    text: str
+    caption: bool
+    exprs: tuple[_Expr, ...]
+    clauses: tuple[tuple[int, int], ...]  # subordinate clauses, (start, end) within the sentence
+    cues: tuple[int, ...]  # where background words ("previously", "back in") start
+    past_perfect: bool  # a past perfect outside reported speech, anywhere
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """The story's current time frame, carried to later sentences that name no date."""
+
+    date: date
+    precision: Precision
+    text: str
+    span: Span
+
+
+def _month_interval(year: int, month: int) -> _Interval:
+    return _Interval(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+
+def _year_interval(year: int) -> _Interval:
+    return _Interval(date(year, 1, 1), date(year, 12, 31))
+
+
+def _add_months(year: int, month: int, k: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + k
+    return index // 12, index % 12 + 1
+
+
+def _calendar_unit(unit: str, day: date, k: int) -> _Interval:
+    """The calendar week/month/year k units from the one holding `day` (weeks run Monday to Sunday)."""
+    if unit == "week":
+        monday = day - timedelta(days=day.weekday()) + timedelta(weeks=k)
+        return _Interval(monday, monday + timedelta(days=6))
+    if unit == "month":
+        return _month_interval(*_add_months(day.year, day.month, k))
+    return _year_interval(day.year + k)
+
+
+def _count(text: str) -> tuple[int, int] | None:
+    """'two' -> (2, 2), 'a few' -> (2, 5); None for what is not a count."""
+    words = text.lower().split()
+    if not words:
+        return None
+    for word, value in _VAGUE_NUMBERS.items():
+        if word in words:
+            return value
+    if words[-1].isdigit():
+        return int(words[-1]), int(words[-1])
+    n = _NUMBER_WORDS.get(words[-1])
+    return (n, n) if n else None
+
+
+def _find_exprs(sentence: str, hints: Sequence[tuple[int, int]], english: bool) -> list[_Expr]:
+    """Non-overlapping expressions, longest first; hint spans add only what holds a written year."""
+    found: list[_Expr] = []
+    lower = sentence.lower()
+    run_patterns = english and any(map(lower.__contains__, _ANY_GATE))
+    for kind, pattern in _PATTERNS if run_patterns else ():
+        if any(map(lower.__contains__, _GATES[kind])):
+            for m in pattern.finditer(sentence):
+                groups = tuple((k, v) for k, v in m.groupdict().items() if v)
+                start, end = m.span("core")
+                prep = " ".join((m.groupdict().get("prep") or "").lower().split())
+                if not _plausible(kind, m, prep, sentence):
+                    continue
+                found.append(_Expr(start, end, sentence[start:end], kind, groups, prep))
+    found.sort(key=lambda e: (e.start - e.end, e.start))
+    kept: list[_Expr] = []
+    for expr in found:
+        if all(expr.end <= k.start or expr.start >= k.end for k in kept):
+            kept.append(expr)
+    for s, e in hints:
+        s, e = max(0, s), min(len(sentence), e)
+        if s < e and _YEAR_IN_TEXT.search(sentence, s, e) and all(e <= k.start or s >= k.end for k in kept):
+            kept.append(_Expr(s, e, sentence[s:e], "hint", (), ""))
+    kept.sort(key=lambda e: e.start)
+    return kept
+
+
+def _plausible(kind: str, m: re.Match[str], prep: str, sentence: str) -> bool:
+    """Drop matches that look like dates but are not: a bare "May", "a total of 2000", "the week"."""
+    if kind == "month":
+        return bool(prep or m.group("mod") or m.group("rel") or m.group("year"))  # "March" may be a verb
+    if kind == "year":
+        return not (prep == "of" and re.match(r"\s+[a-z]", sentence[m.end() :]))
+    if kind == "unit":
+        mod = " ".join(m.group("mod").lower().split())
+        if m.group("unit").lower() == "weekend":
+            return True
+        return mod not in ("the", "over the", "at the")  # "the week", "over the years": no anchor
+    return True
+
+
+def _has_cue_word(lower: str) -> bool:
+    """Gate for _BACKGROUND_WORDS."""
+    return any(map(lower.__contains__, ("back in", "previous", "formerly", "the past", "histor", "used to", "ago")))
+
+
+def _find_clauses(sentence: str, exprs: Sequence[_Expr]) -> tuple[tuple[int, int], ...]:
+    """Subordinate clauses; a subordinator that heads a date phrase ("since 2014") opens none."""
+    clauses = []
+    for m in _SUBORDINATOR.finditer(sentence):
+        if any(x.start <= m.start() < x.end or 0 <= x.start - m.end() <= 1 for x in exprs):
+            continue
+        end = _CLAUSE_END.search(sentence, m.end())
+        clauses.append((m.start(), end.start() if end else len(sentence)))
+    return tuple(clauses)
+
+
+def _clause_of(position: int, clauses: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """The innermost subordinate clause holding `position`; None for the main clause."""
+    inside = [c for c in clauses if c[0] <= position < c[1]]
+    return max(inside) if inside else None
+
+
+def _is_heading(sentence: str) -> bool:
+    """A section heading ("Arouri's past threats") opens a new part of the story with its own time frame."""
+    first = sentence.strip().split("\n", 1)[0].strip()
+    return 0 < len(first.split()) <= 10 and first[-1] not in ".!?:;,\"'\u201d\u2019)"
+
+
+class DateResolver:
+    """Resolves event dates for the sentences of one article, in order.
+
+    One resolver per article, because the story's time frame carries from sentence to sentence.
+    The pipeline may ask about several triggers of one sentence, in any order: what one sentence
+    sets as the frame reaches the next sentence only, so the answers do not depend on that order.
+    """
+
+    def __init__(self, article_date: date | None, *, languages: Sequence[str] = ("en",)) -> None:
+        if isinstance(article_date, datetime):
+            article_date = article_date.date()
+        self._base = article_date
+        self._english = "en" in languages
+        # Only written calendar forms reach dateparser and yearless ones get their year here (by tense),
+        # so one parser serves every tense; it is built once, as building it per call is slow.
+        settings: dict[str, object] = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "past"}
+        if article_date is not None:
+            settings["RELATIVE_BASE"] = datetime(article_date.year, article_date.month, article_date.day)
+        self._parser = DateDataParser(languages=list(languages), settings=settings)
+        self._cache: dict[tuple[str, str, str], _Interval | None] = {}
+        self._sentence: _Sentence | None = None
+        self._frame: _Frame | None = None  # set by earlier sentences
+        self._pending: _Frame | None = None  # set by the current sentence, for the next ones
+
+    # ---------------------------------------------------------------------------------------------
+    def resolve(
+        self,
+        sentence: str,
+        sentence_start: int,
+        *,
+        date_spans: Sequence[tuple[int, int]] = (),
+        tense: Tense = "past",
+        trigger_start: int | None = None,
+        paragraph_start: bool = False,
+    ) -> ResolvedDate:
+        """The date of the event whose trigger is at `trigger_start` (offsets within `sentence`)."""
+        if tense not in ("past", "present", "future"):
+            raise ValueError(f"tense must be past, present or future, not {tense!r}")
+        info = self._enter(sentence, sentence_start, date_spans, paragraph_start)
+        background = self._is_background(info, trigger_start)
+        if info.exprs and not info.caption and tense != "future":  # plans do not move the story's time
+            self._update_frame(info, tense, self._is_background(info, None))
+        expr = self._choose(info, trigger_start)
+        if expr is not None:
+            return self._dated(info, expr, tense, background or self._expr_cue(info, expr))
+        if info.caption or background:
+            rule = "caption" if info.caption else "background"
+            return ResolvedDate(None, "unknown", historical=True, rule=rule)
+        frame = self._frame
+        if frame is not None and not (tense == "future" and self._base and frame.date < self._base):
+            return ResolvedDate(frame.date, frame.precision, frame.text, frame.span, rule="carried")
+        if self._base is not None:
+            return ResolvedDate(self._base, "day", rule="publication")
+        return ResolvedDate(None, "unknown", rule="none")
+
+    # ---------------------------------------------------------------------------------------------
+    def _enter(
+        self, sentence: str, start: int, hints: Sequence[tuple[int, int]], paragraph_start: bool
+    ) -> _Sentence:
+        """Analyse a new sentence once; moving on hands the last sentence's frame to this one."""
+        current = self._sentence
+        if current is not None and current.start == start and current.text == sentence:
+            return current
+        if self._pending is not None:
+            self._frame, self._pending = self._pending, None
+        if paragraph_start and _is_heading(sentence):
+            self._frame = None
+        exprs = tuple(_find_exprs(sentence, hints, self._english))
+        lower = sentence.lower()
+        cues = tuple(m.start() for m in _BACKGROUND_WORDS.finditer(sentence)) if _has_cue_word(lower) else ()
+        clauses = _find_clauses(sentence, exprs) if exprs or cues else ()
+        had = _PAST_PERFECT.search(sentence) if "had" in lower else None
+        past_perfect = had is not None and not _REPORTING.search(sentence, 0, had.start())
+        self._sentence = _Sentence(start, sentence, is_caption(sentence), exprs, clauses, cues, past_perfect)
+        return self._sentence
+
+    @staticmethod
+    def _choose(info: _Sentence, trigger: int | None) -> _Expr | None:
+        """The expression that dates this trigger: same clause first, then the nearest.
+
+        An expression inside a subordinate clause dates only triggers in that clause.
+        """
+        best: tuple[tuple[int, int], _Expr] | None = None
+        trigger_clause = _clause_of(trigger, info.clauses) if trigger is not None else None
+        word = _WORD.match(info.text, trigger) if trigger is not None else None
+        trigger_end = word.end() if word else 0
+        for expr in info.exprs:
+            clause = _clause_of(expr.start, info.clauses)
+            if trigger is None:
+                key = (0 if clause is None else 1, expr.start)
+            else:
+                if clause is not None and not clause[0] <= trigger < clause[1]:
+                    continue
+                distance = max(expr.start - trigger_end, trigger - expr.end, 0)
+                key = (0 if clause == trigger_clause else 1, distance)
+            if best is None or key < best[0]:
+                best = (key, expr)
+        return best[1] if best else None
+
+    def _dated(self, info: _Sentence, expr: _Expr, tense: Tense, background: bool) -> ResolvedDate:
+        span = Span(info.start + expr.start, info.start + expr.end, expr.text)
+        interval = self._interval(expr, tense)
+        kind_rule = "explicit" if expr.kind in _EXPLICIT_KINDS else "weekday" if expr.kind == "weekday" else "relative"
+        if interval is None:
+            historical = info.caption or background
+            rule = "caption" if info.caption else "background" if historical else kind_rule
+            return ResolvedDate(None, "unknown", expr.text, span, historical, rule)
+        when, precision = interval.reduce()
+        historical = self._historical(interval, info.caption, background)
+        rule = "caption" if info.caption else "background" if historical else kind_rule
+        return ResolvedDate(when, precision, expr.text, span, historical, rule)
+
+    def _historical(self, interval: _Interval, caption: bool, background: bool) -> bool:
+        """Captions and background count as history once older than a month; anything older than a year is."""
+        base = self._base
+        if base is None:
+            return caption or background
+        if caption or background:
+            return base - interval.hi > _NOT_NEWS_AGE
+        try:
+            year_before = base.replace(year=base.year - 1)
+        except ValueError:  # 29 February
+            year_before = base.replace(year=base.year - 1, day=28)
+        return interval.hi < year_before
+
+    def _update_frame(self, info: _Sentence, tense: Tense, background: bool) -> None:
+        """The last main-clause, non-historical date of this sentence becomes the frame for the next."""
+        for expr in reversed(info.exprs):
+            if _clause_of(expr.start, info.clauses) is not None:
+                continue
+            interval = self._interval(expr, tense)
+            if interval is None or self._historical(interval, False, background or self._expr_cue(info, expr)):
+                continue
+            when, precision = interval.reduce()
+            if when is not None:
+                span = Span(info.start + expr.start, info.start + expr.end, expr.text)
+                self._pending = _Frame(when, precision, expr.text, span)
+            return
+
+    # ---------------------------------------------------------------------------------------------
+    @staticmethod
+    def _is_background(info: _Sentence, trigger: int | None) -> bool:
+        """History told in the trigger's clause: "previously", "back in", or a past perfect not in reported speech."""
+        if trigger is None:
+            return bool(info.cues) or info.past_perfect
+        clause = _clause_of(trigger, info.clauses)
+        if any(_clause_of(cue, info.clauses) == clause for cue in info.cues):
+            return True
+        window = max(0, trigger - 60)
+        if "had" not in info.text[window:trigger].lower():
+            return False
+        had = _PAST_PERFECT_BEFORE_TRIGGER.search(info.text, window, trigger)
+        return bool(had and not _REPORTING.search(info.text, 0, had.start()))
+
+    @staticmethod
+    def _expr_cue(info: _Sentence, expr: _Expr) -> bool:
+        """The expression itself marks history: "since 2014", "back in May", "first met ... in 2017"."""
+        if expr.prep in ("since", "back in"):
+            return True
+        return expr.prep == "in" and re.search(r"\bfirst\b", info.text[: expr.start], re.IGNORECASE) is not None
+
+    # ---------------------------------------------------------------------------------------------
+    def _interval(self, expr: _Expr, tense: Tense) -> _Interval | None:
+        """The days an expression means, or None where it cannot be read (or needs the missing article date)."""
+        if expr.kind == "anaphor":
+            return self._anaphor(expr, tense)
+        key = (expr.kind, expr.text, tense)
+        if key not in self._cache:
+            self._cache[key] = self._compute(expr, tense)
+        return self._cache[key]
+
+    def _compute(self, expr: _Expr, tense: Tense) -> _Interval | None:
+        kind, base = expr.kind, self._base
+        if kind == "monthday" and expr.group("year"):
+            return self._parse(expr.group("date"))  # without the weekday, which dateparser may trust over the date
+        if kind in ("numeric", "monthyear", "year", "hint"):
+            return self._parse(expr.group("year") if kind == "year" else expr.text)
+        if kind == "decade":
+            start = int(expr.group("dec"))
+            return _Interval(date(start, 1, 1), date(start + 9, 12, 31))
+        if kind == "month" and expr.group("year"):
+            return _month_interval(int(expr.group("year")), _month_number(expr.group("mon")))
+        if base is None:
+            return None  # everything below is relative to the publication date
+        if kind == "monthday":
+            return self._yearless(expr, tense, base)
+        if kind == "month":
+            return self._month(expr, tense, base)
+        if kind == "weekday":
+            day = _weekday(base, _WEEKDAYS.index(expr.group("wd").capitalize()), expr.group("mod").lower(), tense)
+            return _Interval(day, day)
+        if kind == "relword":
+            return self._relword(expr, base)
+        if kind == "unit":
+            return _unit(expr, tense, base)
+        if kind == "ago":
+            return _ago(expr, base)
+        return None
+
+    def _parse(self, text: str) -> _Interval | None:
+        """dateparser reads a calendar form; its period becomes the interval."""
+        data = self._parser.get_date_data(text)
+        if data.date_obj is None:
+            return None
+        day = data.date_obj.date()
+        written = _YEAR_IN_TEXT.search(text)
+        if written is None or int(written.group("year")) != day.year:
+            return None  # dateparser invented a year from a bare number ("two", "12")
+        if data.period == "year":
+            return _year_interval(day.year)
+        if data.period == "month":
+            return _month_interval(day.year, day.month)
+        if data.period == "week":
+            return _calendar_unit("week", day, 0)
+        return _Interval(day, day)
+
+    @staticmethod
+    def _yearless(expr: _Expr, tense: Tense, base: date) -> _Interval | None:
+        """ "March 3": the year is that of the occurrence the tense points at (29 February included)."""
+        month, day = _month_number(expr.group("mon")), int(re.sub(r"\D", "", expr.group("day")))
+        options = []
+        for year in (base.year - 1, base.year, base.year + 1):
+            try:
+                options.append(date(year, month, day))
+            except ValueError:  # 31 April; 29 February of a common year
+                continue
+        if tense == "future":
+            picked = min((d for d in options if d >= base - _YEAR_SLACK), default=None)
+        elif tense == "present":
+            picked = min(options, key=lambda d: (abs(d - base), d > base), default=None)
+        else:
+            picked = max((d for d in options if d <= base + _YEAR_SLACK), default=None)
+        return _Interval(picked, picked) if picked else None
+
+    @staticmethod
+    def _month(expr: _Expr, tense: Tense, base: date) -> _Interval:
+        """ "in March": the latest March up to this month for the past, the next from this month for the future."""
+        month = _month_number(expr.group("mon"))
+        mod, rel = expr.group("mod").lower(), expr.group("rel").lower()
+        if rel:
+            return _month_interval(base.year + (-1 if "last" in rel else 1 if "next" in rel else 0), month)
+        before = base.year if month <= base.month else base.year - 1
+        after = base.year if month >= base.month else base.year + 1
+        if mod == "this":
+            year = base.year
+        elif mod == "last":  # never the current month
+            year = base.year if month < base.month else base.year - 1
+        elif mod == "next":
+            year = base.year if month > base.month else base.year + 1
+        elif tense == "future":
+            year = after
+        elif tense == "present":
+            year = after if (month - base.month) % 12 < (base.month - month) % 12 else before
+        else:
+            year = before
+        return _month_interval(year, month)
+
+    @staticmethod
+    def _relword(expr: _Expr, base: date) -> _Interval:
+        word = (expr.group("word") or "").lower()
+        if expr.group("dba"):
+            offset = -2 if expr.group("dba").lower().startswith("before") else 2
+        elif expr.group("ln") or word == "yesterday":
+            offset = -1
+        elif word == "tomorrow":
+            offset = 1
+        else:  # today, tonight, this morning
+            offset = 0
+        day = base + timedelta(days=offset)
+        return _Interval(day, day)
+
+    def _anaphor(self, expr: _Expr, tense: Tense) -> _Interval | None:
+        """ "the next day", "two days earlier": counted from the story's day, which is the publication day
+        until a sentence names another; a story framed by a month has no day to count from."""
+        frame = self._frame
+        anchor = self._base if frame is None else frame.date if frame.precision == "day" else None
+        if anchor is None:
+            return None
+        text = expr.text.lower()
+        direction = expr.group("dir").lower()
+        if direction:
+            counted = _count(expr.group("n")) if expr.group("n").lower() != "the" else (1, 1)
+            if counted is None or counted[0] != counted[1]:
+                return None
+            offset = counted[0] if direction in ("after", "later") else -counted[0]
+        elif "previous" in text:
+            offset = -1
+        elif "next" in text or "following" in text:
+            offset = 1
+        else:  # that day, the same day, later that day
+            offset = 0
+        day = anchor + timedelta(days=offset)
+        if tense == "past" and self._base is not None and day > self._base:
+            return None  # "the next day" with nothing before it: not tomorrow for a past event
+        return _Interval(day, day)
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS.index(name.lower()[:3]) + 1
+
+
+def _weekday(base: date, weekday: int, mod: str, tense: Tense) -> date:
+    """News convention: a past "on Saturday" is the latest Saturday up to the article day itself,
+    a future one the next Saturday from it; "last"/"next" exclude the article day."""
+    back = (base.weekday() - weekday) % 7
+    ahead = (weekday - base.weekday()) % 7
+    if "last" in mod or "past" in mod:
+        return base - timedelta(days=back or 7)
+    if "next" in mod or "coming" in mod:
+        return base + timedelta(days=ahead or 7)
+    if tense == "future" or (tense == "present" and ahead < back):
+        return base + timedelta(days=ahead)
+    return base - timedelta(days=back)
+
+
+def _unit(expr: _Expr, tense: Tense, base: date) -> _Interval:
+    """ "last week", "earlier this month", "the past few days", "over the weekend"."""
+    mod = " ".join(expr.group("mod").lower().split())
+    unit = expr.group("unit").lower()
+    if unit == "weekend":
+        if tense == "future" or "next" in mod or "coming" in mod:
+            if base.weekday() == 6 and "next" not in mod:
+                return _Interval(base, base)
+            saturday = base + timedelta(days=(5 - base.weekday()) % 7 or (7 if "next" in mod else 0))
+            return _Interval(saturday, saturday + timedelta(days=1))
+        saturday = base - timedelta(days=(base.weekday() - 5) % 7)
+        return _Interval(saturday, min(saturday + timedelta(days=1), base))
+    plural = expr.text.lower().endswith("s")
+    counted = _count(expr.group("n")) if expr.group("n") else (2, 5) if plural else None
+    forward = "next" in mod or "coming" in mod
+    if counted is not None or "past" in mod or "recent" in mod or mod == "the last":
+        reach = timedelta(days=(counted or (1, 1))[1] * _UNIT_DAYS[unit])
+        return _Interval(base, base + reach) if forward else _Interval(base - reach, base)
+    current = _calendar_unit(unit, base, 0)
+    if "earlier" in mod:
+        return _Interval(current.lo, max(current.lo, base - timedelta(days=1)))
+    if "later" in mod:
+        return _Interval(min(current.hi, base + timedelta(days=1)), current.hi)
+    if "last" in mod or "previous" in mod:
+        return _calendar_unit(unit, base, -1)
+    if forward:
+        return _calendar_unit(unit, base, 1)
+    if tense == "past":
+        return _Interval(current.lo, base)
+    if tense == "future":
+        return _Interval(base, current.hi)
+    return current
+
+
+def _ago(expr: _Expr, base: date) -> _Interval | None:
+    """ "two days ago" is a day; "three weeks ago" a week; "a few days ago" the days it may be."""
+    unit = expr.group("unit").lower()
+    counted = _count(expr.group("n")) if expr.group("n") else (2, 5)
+    if counted is None:
+        return None
+    low, high = counted
+    if unit == "day":
+        return _Interval(base - timedelta(days=high), base - timedelta(days=low))
+    if unit == "decade":
+        return _Interval(date(base.year - 10 * high - 5, 1, 1), date(base.year - 10 * low + 5, 12, 31))
+    return _Interval(_calendar_unit(unit, base, -high).lo, _calendar_unit(unit, base, -low).hi)

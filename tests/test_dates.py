@@ -1,0 +1,514 @@
+"""Tests for eventwire.dates: each rule of date resolution, on sentences written for these tests.
+
+The dates are the product, so every case states the exact date, precision, rule and historical flag.
+Publication date in most cases: Sunday 17 September 2023.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from dateparser.date import DateDataParser
+
+from eventwire.dates import DateResolver, is_caption
+from eventwire.records import ResolvedDate
+
+SUNDAY = date(2023, 9, 17)
+SATURDAY = date(2023, 9, 16)
+
+
+def resolve(
+    sentence: str,
+    article_date: date | None = SUNDAY,
+    *,
+    trigger: str | None = None,
+    tense: str = "past",
+    **kwargs: object,
+) -> ResolvedDate:
+    """Resolve one sentence in a fresh article; `trigger` is a substring of the sentence."""
+    trigger_start = sentence.index(trigger) if trigger else None
+    resolver = DateResolver(article_date)
+    return resolver.resolve(sentence, 0, tense=tense, trigger_start=trigger_start, **kwargs)  # type: ignore[arg-type]
+
+
+def check(rd: ResolvedDate, when: date | None, precision: str, rule: str, historical: bool = False) -> None:
+    assert (rd.date, rd.precision, rd.rule, rd.historical) == (when, precision, rule, historical), rd
+
+
+# --- weekdays --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "article_date", "tense", "expected"),
+    [
+        ("The envoy met the king on Saturday.", SUNDAY, "past", date(2023, 9, 16)),
+        ("The envoy met the king on Friday.", SUNDAY, "past", date(2023, 9, 15)),
+        ("The envoy met the king on Monday.", SUNDAY, "past", date(2023, 9, 11)),
+        # the article day itself: a past "on Sunday" in a Sunday paper is today
+        ("The envoy met the king on Sunday.", SUNDAY, "past", SUNDAY),
+        ("The envoy met the king on Saturday.", SATURDAY, "past", SATURDAY),
+        ("The envoy met the king last Sunday.", SUNDAY, "past", date(2023, 9, 10)),
+        ("The envoy met the king late on Friday.", SUNDAY, "past", date(2023, 9, 15)),
+        ("Saturday's talks ended without a deal.", SUNDAY, "past", date(2023, 9, 16)),
+        ("The envoy will meet the king on Tuesday.", SUNDAY, "future", date(2023, 9, 19)),
+        ("The envoy will meet the king on Saturday.", SUNDAY, "future", date(2023, 9, 23)),
+        ("The envoy will meet the king on Sunday.", SUNDAY, "future", SUNDAY),
+        ("The envoy will meet the king next Sunday.", SUNDAY, "future", date(2023, 9, 24)),
+        ("The envoy will meet the king next Tuesday.", SUNDAY, "future", date(2023, 9, 19)),
+        # present tense (headlines, schedules): the nearer occurrence
+        ("The envoy meets the king on Tuesday.", SUNDAY, "present", date(2023, 9, 19)),
+        ("The envoy meets the king on Saturday.", SUNDAY, "present", date(2023, 9, 16)),
+    ],
+)
+def test_weekday_follows_tense(sentence: str, article_date: date, tense: str, expected: date) -> None:
+    check(resolve(sentence, article_date, tense=tense), expected, "day", "weekday")
+
+
+def test_weekday_evidence_span_is_in_article_offsets() -> None:
+    sentence = "The envoy met the king on Saturday."
+    rd = DateResolver(SUNDAY).resolve(sentence, 1000)
+    assert rd.text == "Saturday"
+    assert rd.span is not None and (rd.span.start, rd.span.end, rd.span.text) == (1026, 1034, "Saturday")
+
+
+# --- relative days, weeks, months, years ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "precision"),
+    [
+        ("Troops withdrew yesterday.", date(2023, 9, 16), "day"),
+        ("Troops withdrew late last night.", date(2023, 9, 16), "day"),
+        ("Troops withdrew today.", SUNDAY, "day"),
+        ("Troops withdrew this morning.", SUNDAY, "day"),
+        ("The clashes stopped two days ago.", date(2023, 9, 15), "day"),
+        ("The clashes stopped the day before yesterday.", date(2023, 9, 15), "day"),
+        ("The clashes stopped 10 days ago.", date(2023, 9, 7), "day"),
+        ("Last month, the militia threatened war.", date(2023, 8, 1), "month"),
+        ("Earlier this month, the militia threatened war.", date(2023, 9, 1), "month"),
+        ("The militia threatened war two months ago.", date(2023, 7, 1), "month"),
+        ("The militia threatened war last year.", date(2022, 1, 1), "year"),
+        ("The militia threatened war a year ago.", date(2022, 1, 1), "year"),
+        # weeks and vague counts are ranges: the finest precision holding the whole range, never a made-up day
+        ("The militia threatened war last week.", date(2023, 9, 1), "month"),
+        ("The militia threatened war three weeks ago.", date(2023, 8, 1), "month"),
+        ("The militia threatened war a few days ago.", date(2023, 9, 1), "month"),
+        ("The militia threatened war over the weekend.", date(2023, 9, 1), "month"),
+        ("The militia threatened war in recent days.", date(2023, 9, 1), "month"),
+    ],
+)
+def test_relative_expressions(sentence: str, expected: date, precision: str) -> None:
+    check(resolve(sentence), expected, precision, "relative")
+
+
+def test_last_month_crosses_the_year() -> None:
+    check(resolve("Last month, the militia threatened war.", date(2024, 1, 10)), date(2023, 12, 1), "month", "relative")
+
+
+def test_last_week_across_a_month_boundary_is_only_known_to_the_year() -> None:
+    # Tuesday 3 October 2023: last week ran 25 September to 1 October
+    check(resolve("The militia threatened war last week.", date(2023, 10, 3)), date(2023, 1, 1), "year", "relative")
+
+
+def test_future_units() -> None:
+    check(resolve("Talks will resume next week.", tense="future"), date(2023, 9, 1), "month", "relative")
+    check(resolve("Talks will resume next month.", tense="future"), date(2023, 10, 1), "month", "relative")
+    check(resolve("Talks will resume tomorrow.", tense="future"), date(2023, 9, 18), "day", "relative")
+
+
+# --- month names and explicit dates -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("article_date", "tense", "sentence", "expected"),
+    [
+        (SUNDAY, "past", "In March, the two leaders met in Cairo.", date(2023, 3, 1)),
+        (date(2023, 2, 10), "past", "In March, the two leaders met in Cairo.", date(2022, 3, 1)),
+        (date(2023, 3, 10), "past", "In March, the two leaders met in Cairo.", date(2023, 3, 1)),  # this March so far
+        (date(2023, 3, 10), "past", "The two leaders met last March.", date(2022, 3, 1)),
+        (SUNDAY, "past", "The two leaders met in mid-August.", date(2023, 8, 1)),
+        (SUNDAY, "future", "The two leaders will meet in March.", date(2024, 3, 1)),
+        (SUNDAY, "future", "The two leaders will meet in September.", date(2023, 9, 1)),
+    ],
+)
+def test_month_name_is_the_occurrence_the_tense_points_at(
+    article_date: date, tense: str, sentence: str, expected: date
+) -> None:
+    check(resolve(sentence, article_date, tense=tense), expected, "month", "explicit")
+
+
+def test_month_of_last_year_is_more_than_a_year_back() -> None:
+    # "last year" as a whole ends within the year before publication; its March does not
+    rd = resolve("The two leaders met in March last year.")
+    check(rd, date(2022, 3, 1), "month", "background", historical=True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense", "expected"),
+    [
+        ("The accord was signed on March 3.", "past", date(2023, 3, 3)),
+        ("The accord was signed on Sept. 16.", "past", date(2023, 9, 16)),
+        ("The accord was signed on the 16th of September.", "past", date(2023, 9, 16)),
+        ("The accord was signed on Saturday, September 16, 2023.", "past", date(2023, 9, 16)),
+        ("The accord was signed on 2023-09-10.", "past", date(2023, 9, 10)),
+        # a yearless date later in the year than publication: last year's, for a past verb ...
+        ("The accord was signed on Sept. 25.", "past", date(2022, 9, 25)),
+        # ... unless it is within a dateline's reach of publication (time zones)
+        ("The accord was signed on Sept. 18.", "past", date(2023, 9, 18)),
+        ("The accord will be signed on Sept. 25.", "future", date(2023, 9, 25)),
+        ("The accord will be signed on March 3.", "future", date(2024, 3, 3)),
+    ],
+)
+def test_explicit_day_dates(sentence: str, tense: str, expected: date) -> None:
+    check(resolve(sentence, tense=tense), expected, "day", "explicit")
+
+
+def test_leap_day_without_a_year() -> None:
+    check(resolve("The accord was signed on Feb. 29.", date(2024, 3, 5)), date(2024, 2, 29), "day", "explicit")
+    # no 29 February within a year of publication: no date rather than a made-up one
+    check(resolve("The accord was signed on Feb. 29.", date(2023, 3, 5)), None, "unknown", "explicit")
+
+
+def test_explicit_dates_far_back_are_historical() -> None:
+    check(resolve("The accord was signed on 3 March 2021."), date(2021, 3, 3), "day", "background", historical=True)
+    check(resolve("The accord was signed on October 21, 2017."), date(2017, 10, 21), "day", "background", True)
+    check(resolve("The accord was signed in October 2017."), date(2017, 10, 1), "month", "background", True)
+
+
+def test_years_and_background() -> None:
+    check(resolve("The group was founded in 2017."), date(2017, 1, 1), "year", "background", historical=True)
+    check(resolve("Hamas has ruled Gaza since 2007."), date(2007, 1, 1), "year", "background", historical=True)
+    check(resolve("The group held elections in 2022."), date(2022, 1, 1), "year", "explicit")
+    check(resolve("The group vowed to disarm by 2030.", tense="future"), date(2030, 1, 1), "year", "explicit")
+    check(resolve("The militia was formed in the 1990s."), None, "unknown", "background", historical=True)
+    check(resolve("The militia was formed 15 years ago."), date(2008, 1, 1), "year", "background", historical=True)
+
+
+def test_last_year_is_news_unless_the_sentence_tells_history() -> None:
+    check(resolve("Last year, the two leaders met in Cairo."), date(2022, 1, 1), "year", "relative")
+    check(
+        resolve("The two leaders had met in Cairo last year.", trigger="met"),
+        date(2022, 1, 1),
+        "year",
+        "background",
+        historical=True,
+    )
+    check(resolve("The two leaders previously met in Cairo last year."), date(2022, 1, 1), "year", "background", True)
+
+
+def test_background_without_a_date_gets_no_date() -> None:
+    check(resolve("The two leaders had met in Cairo.", trigger="met"), None, "unknown", "background", True)
+    check(resolve("The two leaders previously clashed over the border."), None, "unknown", "background", True)
+    check(resolve("Back in the day, the two leaders were allies."), None, "unknown", "background", True)
+    # reported speech in the past perfect is this article's news
+    check(resolve("The army said it had arrested three men.", trigger="arrested"), SUNDAY, "day", "publication")
+    # a past perfect elsewhere in the sentence does not make this trigger history
+    check(resolve("Police arrested the man who had fled.", trigger="arrested"), SUNDAY, "day", "publication")
+
+
+# --- rejected look-alikes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two soldiers were wounded.",
+        "The army killed 100 fighters.",
+        "He served as mayor for 15 years.",
+        "Three months of talks ended without a deal.",
+        "The 47-year-old was arrested.",
+        "A man aged 60 was arrested.",
+        "A total of 2000 people fled.",
+        "Theresa May met the French president.",
+        "Protesters march to the parliament.",
+        "The Good Friday Agreement was honoured.",
+        "The imam preaches on Fridays.",
+        "The militia fired 12 rockets at the town.",
+    ],
+)
+def test_numbers_durations_and_names_are_not_dates(sentence: str) -> None:
+    check(resolve(sentence), SUNDAY, "day", "publication")
+
+
+def test_spacy_duration_hint_is_not_a_date() -> None:
+    sentence = "He served as mayor for 15 years."
+    start = sentence.index("15 years")
+    check(resolve(sentence, date_spans=[(start, start + 8)]), SUNDAY, "day", "publication")
+
+
+def test_spacy_hint_admits_a_bare_year() -> None:
+    sentence = "The 2017 accord collapsed."
+    assert resolve(sentence).rule == "publication"  # a bare number is no date on its own ...
+    rd = resolve(sentence, date_spans=[(4, 8)])  # ... but spaCy tagged it DATE
+    check(rd, date(2017, 1, 1), "year", "background", historical=True)
+
+
+# --- captions ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The envoy (L) shakes hands with the king in Amman, Jordan October 21, 2017.", True),
+        ("(credit: SOME AGENCY/HANDOUT VIA REUTERS)", True),
+        ("FILE PHOTO: Fighters parade in the city.", True),
+        ("Mourners gather at the site. REUTERS/Jane Doe", True),
+        ("The minister (C) attends a rally.", True),
+        ("The president (R) shakes hands with the premier.", True),
+        ("Gov. Jane Roe (R) announced her veto on Wednesday.", False),  # a party label, not a position
+        ("The minister speaks during a news conference in Amman, September 10, 2023.", True),
+        ("The accord was signed on October 21, 2017.", False),
+        ("The minister speaks with the envoy.", False),
+        ("The minister told Reuters on Sunday that talks failed.", False),
+        ("AMMAN (Reuters) - The minister said on Sunday that talks failed.", False),
+    ],
+)
+def test_is_caption(sentence: str, expected: bool) -> None:
+    assert is_caption(sentence) is expected
+
+
+def test_caption_dates() -> None:
+    old = "The envoy (L) shakes hands with the king in Amman, Jordan October 21, 2017."
+    check(resolve(old, tense="present", trigger="shakes"), date(2017, 10, 21), "day", "caption", historical=True)
+    recent = "The minister speaks during a news conference in Amman, September 10, 2023."
+    check(resolve(recent, tense="present", trigger="speaks"), date(2023, 9, 10), "day", "caption")
+    month_old = "The minister speaks during a news conference in Amman, August 1, 2023."
+    check(resolve(month_old, tense="present"), date(2023, 8, 1), "day", "caption", historical=True)
+    check(resolve("(credit: SOME AGENCY/HANDOUT VIA REUTERS)"), None, "unknown", "caption", historical=True)
+    check(resolve("The minister (C) attends a rally."), None, "unknown", "caption", historical=True)
+
+
+# --- carry-over ---------------------------------------------------------------------------------------
+
+
+def run(resolver: DateResolver, sentences: list[str], *, triggers: dict[int, str] | None = None) -> list[ResolvedDate]:
+    """Resolve an article's sentences in order, as the pipeline does (paragraphs split by blank lines)."""
+    out, offset, paragraph_start = [], 0, True
+    for index, sentence in enumerate(sentences):
+        if sentence == "":
+            paragraph_start = True
+            continue
+        trigger = (triggers or {}).get(index)
+        out.append(
+            resolver.resolve(
+                sentence,
+                offset,
+                trigger_start=sentence.index(trigger) if trigger else None,
+                paragraph_start=paragraph_start,
+            )
+        )
+        offset += len(sentence) + 1
+        paragraph_start = False
+    return out
+
+
+def test_carry_over_and_its_reset() -> None:
+    sentences = [
+        "The envoy met the king in Amman on Saturday.",
+        "The two discussed the border.",
+        "",
+        "They also agreed to meet again.",  # a new paragraph continues the story's frame
+        "The two men first met in 2017.",  # history does not move the frame
+        "The envoy (L) shakes hands with the king in Amman, Jordan October 21, 2017.",  # nor does a caption
+        "The talks covered water rights.",
+        "Two days ago, rebels attacked a convoy.",  # a newer date replaces the frame
+        "They killed three guards.",
+        "",
+        "Earlier clashes",  # a section heading starts afresh
+        "",
+        "Rebels burned a village.",
+    ]
+    got = run(DateResolver(SUNDAY), sentences)
+    saturday = (date(2023, 9, 16), "day", "carried")
+    assert [(r.date, r.precision, r.rule) for r in got] == [
+        (date(2023, 9, 16), "day", "weekday"),
+        saturday,
+        saturday,
+        (date(2017, 1, 1), "year", "background"),
+        (date(2017, 10, 21), "day", "caption"),
+        saturday,
+        (date(2023, 9, 15), "day", "relative"),
+        (date(2023, 9, 15), "day", "carried"),
+        (SUNDAY, "day", "publication"),  # the heading itself
+        (SUNDAY, "day", "publication"),
+    ]
+    # the carried date points at the expression it came from, in article offsets
+    assert got[1].span is not None and got[1].span.text == "Saturday"
+    assert got[1].span.start == sentences[0].index("Saturday")
+    assert got[7].text == "Two days ago"
+
+
+def test_carry_over_of_a_month_frame() -> None:
+    got = run(DateResolver(SUNDAY), ["Last month, the militia threatened war.", "", "It also said talks were over."])
+    assert [(r.date, r.precision, r.rule) for r in got] == [
+        (date(2023, 8, 1), "month", "relative"),
+        (date(2023, 8, 1), "month", "carried"),
+    ]
+
+
+def test_future_event_does_not_inherit_a_past_frame() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoy met the king on Saturday.", 0)
+    check(resolver.resolve("They will meet again.", 40, tense="future"), SUNDAY, "day", "publication")
+    check(resolver.resolve("They agreed on a truce.", 70), date(2023, 9, 16), "day", "carried")
+
+
+def test_plans_do_not_move_the_frame() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoy met the king on Saturday.", 0)
+    check(resolver.resolve("Talks will resume next week.", 40, tense="future"), date(2023, 9, 1), "month", "relative")
+    check(resolver.resolve("The king praised the envoy.", 80), date(2023, 9, 16), "day", "carried")
+
+
+def test_anaphora_count_from_the_frame() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoy arrived on Thursday.", 0)
+    check(resolver.resolve("He met the king the next day.", 30), date(2023, 9, 15), "day", "relative")
+    check(resolver.resolve("The two signed a pact.", 60), date(2023, 9, 15), "day", "carried")  # the new frame
+    # before any dated sentence the story's day is the publication day ...
+    check(resolve("He met the king the previous day."), date(2023, 9, 16), "day", "relative")
+    # ... but a past event is never moved past publication: no date rather than a guess
+    rd = resolve("He met the king the next day.")
+    assert (rd.date, rd.precision, rd.text) == (None, "unknown", "the next day")
+    # a story framed by a month has no day to count from
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("Last month, the envoy arrived.", 0)
+    rd = resolver.resolve("He met the king the next day.", 40)
+    assert (rd.date, rd.precision, rd.rule) == (None, "unknown", "relative")
+
+
+# --- the trigger picks the expression ----------------------------------------------------------------
+
+
+def test_subordinate_clause_dates_only_its_own_verb() -> None:
+    sentence = "The meeting also discussed the camp, shortly after the clashes stopped two days ago."
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoy met the rebels on Saturday.", 0)
+    # ask about the subordinate verb first: the order of questions must not change the answers
+    check(
+        resolver.resolve(sentence, 40, trigger_start=sentence.index("stopped")), date(2023, 9, 15), "day", "relative"
+    )
+    check(
+        resolver.resolve(sentence, 40, trigger_start=sentence.index("discussed")), date(2023, 9, 16), "day", "carried"
+    )
+    # the subordinate clause's date is not the story's frame either
+    check(resolver.resolve("They confirmed the truce.", 200), date(2023, 9, 16), "day", "carried")
+
+
+def test_leading_subordinate_clause_and_when_clause() -> None:
+    after = "After the clashes stopped two days ago, the camp reopened."
+    check(resolve(after, trigger="reopened"), SUNDAY, "day", "publication")
+    when = "When troops raided the camp on Friday, three men were killed."
+    check(resolve(when, trigger="killed"), date(2023, 9, 15), "day", "weekday")
+
+
+def test_nearest_expression_to_the_trigger_wins() -> None:
+    sentence = "The envoy, who arrived on Friday, met the king on Saturday and left yesterday."
+    check(resolve(sentence, trigger="arrived"), date(2023, 9, 15), "day", "weekday")
+    check(resolve(sentence, trigger="met"), date(2023, 9, 16), "day", "weekday")
+    check(resolve(sentence, trigger="left"), date(2023, 9, 16), "day", "relative")
+    # a relative clause's verb still takes the main clause's date when its own clause has none
+    sentence = "Last month, the militia threatened war, to which the minister said it would pay."
+    check(resolve(sentence, trigger="said"), date(2023, 8, 1), "month", "relative")
+
+
+# --- no article date ---------------------------------------------------------------------------------
+
+
+def test_no_article_date() -> None:
+    check(resolve("The accord was signed on October 21, 2017.", None), date(2017, 10, 21), "day", "explicit")
+    check(resolve("The group was founded in 2017.", None), date(2017, 1, 1), "year", "explicit")
+    for sentence in ("The envoy met the king on Saturday.", "The clashes stopped two days ago.", "In March, they met."):
+        rd = resolve(sentence, None)
+        assert (rd.date, rd.precision, rd.historical) == (None, "unknown", False), rd
+        assert rd.text and rd.span is not None
+    check(resolve("The two discussed the border.", None), None, "unknown", "none")
+    resolver = DateResolver(None)
+    resolver.resolve("The accord was signed on March 3, 2021.", 0)
+    check(resolver.resolve("Both sides praised it.", 50), date(2021, 3, 3), "day", "carried")
+    check(resolve("(credit: SOME AGENCY)", None), None, "unknown", "caption", historical=True)
+
+
+# --- other languages, API edges, cost -------------------------------------------------------------------
+
+
+def test_other_languages_use_dated_hints_only() -> None:
+    sentence = "El ministro se reunió el 21 de octubre de 2017 con la delegación."
+    start, end = sentence.index("21 de"), sentence.index(" con")
+    rd = DateResolver(SUNDAY, languages=("es",)).resolve(sentence, 0, date_spans=[(start, end)])
+    check(rd, date(2017, 10, 21), "day", "background", historical=True)
+    sentence = "Los enfrentamientos terminaron hace dos días."
+    rd = DateResolver(SUNDAY, languages=("es",)).resolve(sentence, 0, date_spans=[(31, 44)])
+    check(rd, SUNDAY, "day", "publication")
+
+
+def test_bad_tense_is_refused() -> None:
+    with pytest.raises(ValueError, match="tense"):
+        DateResolver(SUNDAY).resolve("They met.", 0, tense="pluperfect")  # type: ignore[arg-type]
+
+
+def test_dateparser_is_skipped_without_a_date_and_cached_with_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    original = DateDataParser.get_date_data
+
+    def counting(self: DateDataParser, text: str, *args: object, **kwargs: object) -> object:
+        calls.append(text)
+        return original(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(DateDataParser, "get_date_data", counting)
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The two factions called for unity in the camps.", 0)
+    resolver.resolve("The envoy met the king on Saturday and left yesterday.", 50)
+    assert calls == []  # neither sentence holds a calendar form dateparser is needed for
+    for offset in (100, 200, 300):
+        resolver.resolve("The accord was signed on October 21, 2017.", offset)
+    assert calls == ["October 21, 2017"]
+
+
+# --- the sample article -----------------------------------------------------------------------------------
+
+
+def test_sample_article(shared_sample: Path) -> None:
+    """The brief's reading of the sample: Saturday's meeting, the clashes two days ago, an old photo, last month."""
+    text = shared_sample.read_text(encoding="utf-8")
+    header = re.match(r"\s*date (\d{4})-(\d{2})-(\d{2})\s+", text)
+    assert header is not None
+    article_date = date(*map(int, header.groups()))
+    body = text[header.end() :]
+    resolver = DateResolver(article_date)
+    seen: dict[str, ResolvedDate] = {}
+    triggers = (
+        "met in", "called on", "discussed", "stopped", "confirmed", "shakes", "credit", "threatened", "also said"
+    )  # fmt: skip
+    for paragraph in re.finditer(r"[^\n]+", body):  # one paragraph a line
+        pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z(])", paragraph.group())
+        start = paragraph.start()
+        for index, sentence in enumerate(pieces):
+            start = body.index(sentence, start)
+            for trigger in [t for t in triggers if t in sentence] or [None]:  # every sentence moves the frame
+                rd = resolver.resolve(
+                    sentence,
+                    start,
+                    tense="present" if trigger == "shakes" else "past",
+                    trigger_start=sentence.index(trigger) if trigger else None,
+                    paragraph_start=index == 0,
+                )
+                seen[trigger or sentence] = rd
+    assert (seen["met in"].date, seen["met in"].precision, seen["met in"].rule) == (date(2023, 9, 16), "day", "weekday")
+    assert seen["met in"].span is not None and body[seen["met in"].span.start : seen["met in"].span.end] == "Saturday"
+    assert (seen["called on"].date, seen["called on"].rule) == (date(2023, 9, 16), "carried")
+    assert (seen["discussed"].date, seen["discussed"].rule) == (date(2023, 9, 16), "carried")
+    assert (seen["stopped"].date, seen["stopped"].precision) == (date(2023, 9, 15), "day")
+    assert (seen["confirmed"].date, seen["confirmed"].rule) == (date(2023, 9, 16), "carried")
+    caption = seen["shakes"]
+    assert (caption.date, caption.historical, caption.rule) == (date(2017, 10, 21), True, "caption")
+    assert (seen["credit"].date, seen["credit"].historical) == (None, True)
+    assert (seen["threatened"].date, seen["threatened"].precision) == (date(2023, 8, 1), "month")
+    assert (seen["also said"].date, seen["also said"].precision, seen["also said"].rule) == (
+        date(2023, 8, 1),
+        "month",
+        "carried",
+    )

