@@ -19,7 +19,7 @@ eval_app = typer.Typer(no_args_is_help=True, help="Score eventwire on third-part
 train_app = typer.Typer(no_args_is_help=True, help="Train the learned parts on train splits only.")
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def _table(rows: list[dict]) -> Table:
@@ -94,14 +94,24 @@ def eval_plv(
     split: Annotated[str, typer.Option(help="train or test")] = "test",
     data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")] = None,
+    coder: Annotated[bool, typer.Option("--coder", help="Score the full event coder (does it find the gold "
+                                                        "relation?) instead of `classify`.")] = False,
 ) -> None:
-    """Score `classify` on PLV_<split>.tsv (accuracy, macro-F1, quad accuracy)."""
+    """Score `classify` on PLV_<split>.tsv (accuracy, macro-F1, quad accuracy), or the coder with --coder."""
     from . import _default_classifier
     from .eval import find_data_dir
-    from .eval.plv import load_plv, score
+    from .eval.plv import load_plv, score, score_coder
 
     rows = load_plv(find_data_dir(data_dir), split)
-    result = score(rows, _default_classifier().classify_many)
+    if coder:
+        from . import code_text
+
+        def code_sentence(text: str) -> list[dict]:
+            return [e.to_json() for e in code_text(text, keep_flagged=True)]
+
+        result = score_coder(rows, code_sentence)
+    else:
+        result = score(rows, _default_classifier().classify_many)
     result["split"] = split
     text = json.dumps(result, indent=2)
     print(text)

@@ -13,7 +13,7 @@ class Config:
     # Articles longer than this are rejected with a clear reason rather than stalling a batch.
     max_chars: int = 1_000_000
     # Share of common English function words below which a text is taken as not English.
-    min_english_ratio: float = 0.12
+    min_english_ratio: float = 0.05
     # Events below this confidence are not emitted.
     min_confidence: float = 0.2
     # Emit negated and hypothetical events (flagged) instead of dropping them.

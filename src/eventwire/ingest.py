@@ -50,7 +50,7 @@ def check_text(text: str, config: Config) -> str | None:
     if len(text) > config.max_chars:
         return f"article too long ({len(text):,} characters > limit {config.max_chars:,})"
     words = _WORD.findall(text[:20_000].lower())
-    if len(words) >= 8:
+    if len(words) >= 12:  # shorter texts are too few words to judge
         ratio = sum(w in _EN_WORDS for w in words) / len(words)
         if ratio < config.min_english_ratio:
             return f"not English (function-word ratio {ratio:.2f} < {config.min_english_ratio})"

@@ -46,6 +46,17 @@ def _is_passive(v: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
 
 
+def _misparsed_main_verb(v: Token) -> bool:
+    """'The two factions called on X': the small parser makes the verb a reduced relative of a root noun."""
+    return (v.dep_ == "acl" and v.head.dep_ == "ROOT" and v.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON")
+            and not any(c.dep_ == "agent" for c in v.children))
+
+
+def _reduced_passive(v: Token) -> bool:
+    """'the leader arrested by police': a participle modifying its own recipient."""
+    return v.dep_ == "acl" and v.tag_ == "VBN" and not _misparsed_main_verb(v)
+
+
 def conjuncts(tok: Token) -> list[Token]:
     """The token and the tokens coordinated with it ("Hamas and Iran")."""
     out = [tok]
@@ -179,7 +190,7 @@ class LexiconCoder:
                 return conjuncts(c)
         if v.dep_ == "relcl":
             return conjuncts(v.head)
-        if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON") and v.tag_ != "VBN":
+        if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON") and not _reduced_passive(v):
             return conjuncts(v.head)
         if v.dep_ == "xcomp":
             head = v.head
@@ -230,7 +241,7 @@ class LexiconCoder:
                     if c.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
                         return conjuncts(v.head)
                     return conjuncts(c)
-            if v.dep_ == "acl" and v.tag_ == "VBN":
+            if _reduced_passive(v):
                 return conjuncts(v.head)
         if trig.prep:
             got = self._prep_object(v, [trig.prep.split()[0]])
@@ -338,6 +349,8 @@ class LexiconCoder:
         """Location phrases attached to the trigger ("met in Beirut")."""
         out = []
         verbs = [v] + ([v.head] if v.pos_ == "NOUN" else [])
+        # the parser often hangs "in Nairobi" on the object ("arrested the leader in Nairobi")
+        verbs += [c for c in v.children if c.dep_ == "dobj"]
         for verb in verbs:
             for c in verb.children:
                 if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside", "inside", "across", "from"):
@@ -365,7 +378,7 @@ class LexiconCoder:
             # their attacks") is part of that event, not one of its own
             if tok.pos_ != "VERB" and nominal_governor(tok, triggers) is not None:
                 continue
-            passive = tok.pos_ == "VERB" and (_is_passive(tok) or (tok.dep_ == "acl" and tok.tag_ == "VBN"))
+            passive = tok.pos_ == "VERB" and (_is_passive(tok) or _reduced_passive(tok))
             if trig.speech:
                 actors = self.speaker(tok)
                 recipients = [t for c in tok.children if c.dep_ in SUBJECTS for t in conjuncts(c)]

@@ -55,3 +55,54 @@ def score(rows: Sequence[dict[str, str]], classify_many: Callable[[list[tuple[st
         "quad_accuracy": round(sum(g == p for g, p in zip(gold_quad, pred_quad)) / n, 4),
         "top_confusions": [f"{g}->{p}: {c}" for (g, p), c in confusion.most_common(8)],
     }
+
+
+def _overlaps(span: dict | None, start: int, end: int) -> bool:
+    return span is not None and span["start"] < end and start < span["end"]
+
+
+def score_coder(rows: Sequence[dict[str, str]], code_sentence: Callable[[str], list[dict]]) -> dict[str, object]:
+    """The full coder on PLV sentences: is the gold relation found as an event, with its arguments?
+
+    `type` counts a sentence when some event has the gold type; `type+actor` also needs the
+    event's actor evidence to overlap the gold source span; `full` needs the recipient too.
+    Flagged (negated/hypothetical) events count, since PLV's gold includes intended events.
+    """
+    found = {"type": 0, "type+actor": 0, "full": 0}
+    events = 0
+    misses: Counter[str] = Counter()
+    for r in rows:
+        sent = r["sentence"]
+        coded = code_sentence(sent)
+        events += len(coded)
+        gold = r["gold_root"]
+        s0 = sent.find(r["source"].strip())
+        t0 = sent.find(r["target"].strip())
+        best = 0
+        for e in coded:
+            if normalise(e["event"]) != gold:
+                continue
+            level = 1
+            actor_ok = s0 >= 0 and any(_overlaps(a, s0, s0 + len(r["source"].strip())) for a in e["evidence"]["actor"])
+            recip_ok = t0 >= 0 and any(_overlaps(a, t0, t0 + len(r["target"].strip()))
+                                       for a in e["evidence"]["recipient"])
+            if actor_ok:
+                level = 2 + recip_ok
+            best = max(best, level)
+        if best >= 1:
+            found["type"] += 1
+        if best >= 2:
+            found["type+actor"] += 1
+        if best >= 3:
+            found["full"] += 1
+        if best == 0:
+            misses[gold] += 1
+    n = len(rows)
+    return {
+        "n": n,
+        "recall_type": round(found["type"] / n, 4),
+        "recall_type_actor": round(found["type+actor"] / n, 4),
+        "recall_full": round(found["full"] / n, 4),
+        "events_per_sentence": round(events / n, 3),
+        "missed_by_type": dict(misses.most_common()),
+    }

