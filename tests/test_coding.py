@@ -92,3 +92,14 @@ def test_future_tense(code):
 def test_noun_trigger_with_light_verb(code):
     c = one(code("Russian forces launched an attack on the port city."), "ASSAULT")
     assert texts(c.actors) == ["Russian forces"]
+
+
+def test_pronoun_subject_of_reported_speech_is_the_speaker(code):
+    c = one(code("Putin said he and the Turkish president agreed that investigators would work together."), "AGREE")
+    assert texts(c.actors)[0] == "Putin"
+
+
+def test_possessor_of_an_assassination_is_the_victim(code):
+    c = one(code("The ambassador's assassination by a police officer shocked the capital."), "ASSAULT")
+    assert texts(c.actors) == ["a police officer"]
+    assert texts(c.recipients) == ["The ambassador's"] or texts(c.recipients) == ["The ambassador"]

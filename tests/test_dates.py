@@ -512,3 +512,12 @@ def test_sample_article(shared_sample: Path) -> None:
         "month",
         "carried",
     )
+
+
+def test_new_paragraph_returns_to_the_section_frame_not_a_passing_date() -> None:
+    r = DateResolver(date(2016, 12, 19))
+    assert r.resolve("A policeman shot the ambassador on Monday.", 0, paragraph_start=True).date == date(2016, 12, 19)
+    passing = r.resolve("Militants claimed the Dec. 10 bombings in the city.", 50, paragraph_start=True)
+    assert passing.date == date(2016, 12, 10)
+    later = r.resolve("The White House condemned the shooting.", 120, paragraph_start=True)
+    assert (later.date, later.rule) == (date(2016, 12, 19), "carried")

@@ -398,6 +398,7 @@ class DateResolver:
         self._sentence: _Sentence | None = None
         self._frame: _Frame | None = None  # set by earlier sentences
         self._pending: _Frame | None = None  # set by the current sentence, for the next ones
+        self._section: _Frame | None = None  # the first frame of the current section (lede or after a heading)
 
     # ---------------------------------------------------------------------------------------------
     def resolve(
@@ -440,8 +441,15 @@ class DateResolver:
             return current
         if self._pending is not None:
             self._frame, self._pending = self._pending, None
-        if paragraph_start and _is_heading(sentence):
-            self._frame = None
+            if self._section is None:
+                self._section = self._frame
+        if paragraph_start:
+            if _is_heading(sentence):
+                self._frame = self._section = None
+            else:
+                # a new paragraph returns to the section's main time ("on Monday" in the lede), not to a
+                # date a previous paragraph mentioned in passing ("the Dec. 10 bombings")
+                self._frame = self._section
         exprs = tuple(_find_exprs(sentence, hints, self._english))
         lower = sentence.lower()
         cues = tuple(m.start() for m in _BACKGROUND_WORDS.finditer(sentence)) if _has_cue_word(lower) else ()

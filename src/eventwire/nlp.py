@@ -19,7 +19,7 @@ PARAGRAPH_COMPONENT = "eventwire_paragraphs"
 
 # "KABUL, July 13 (Reuters) -" / "BEIRUT —" / "WASHINGTON (AP) --": the place a wire story was filed from.
 _DATELINE = re.compile(
-    r"\A\s*(?P<place>[A-Z][A-Z.'\- ]{1,40}?(?:,\s*[A-Z][A-Za-z.'\- ]{1,30}?)?)"
+    r"\A\s*(?P<place>[A-Z][A-Z.'\- ]{1,40}?)(?:,\s*(?P<qualifier>[A-Z][A-Za-z.'\- ]{1,30}?))?"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?"
     r"\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—:])\s+"
 )
@@ -55,7 +55,8 @@ def load_nlp(model: str) -> Language:
 class Dateline:
     text: str
     start: int
-    end: int
+    end: int  # where the dateline (with its agency and dash) ends: the story starts here
+    qualifier: str | None = None  # "Ky." in "LONDON, Ky. (WKYT) -"; a state or country to disambiguate
 
 
 def find_dateline(text: str) -> Dateline | None:
@@ -70,7 +71,21 @@ def find_dateline(text: str) -> Dateline | None:
     if not head.isupper():
         return None
     start = m.start("place")
-    return Dateline(text=head.title() if head.isupper() else head, start=start, end=start + len(head))
+    qualifier = (m.group("qualifier") or "").strip() or None
+    return Dateline(text=head.title(), start=start, end=m.end(), qualifier=qualifier)
+
+
+# AP-style state abbreviations in US datelines ("LONDON, Ky."): the place is in the United States.
+US_STATE_ABBREVIATIONS = frozenset(
+    "Ala. Ariz. Ark. Calif. Colo. Conn. Del. Fla. Ga. Ill. Ind. Kan. Ky. La. Md. Mass. Mich. Minn. Miss. Mo. "
+    "Mont. Neb. Nev. N.H. N.J. N.M. N.Y. N.C. N.D. Okla. Ore. Pa. R.I. S.C. S.D. Tenn. Vt. Va. Wash. W.Va. "
+    "Wis. Wyo. D.C.".split()
+)
+
+
+def dateline_country_hint(qualifier: str | None) -> str | None:
+    """ISO3 implied by a dateline qualifier that is a US state abbreviation."""
+    return "USA" if qualifier in US_STATE_ABBREVIATIONS else None
 
 
 def paragraph_starts(doc: Doc) -> set[int]:

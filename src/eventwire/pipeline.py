@@ -10,11 +10,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from . import nlp as nlp_mod
-from .actors import ActorResolver, KnowledgeBase
+from .actors import ActorResolver, DocumentActors, KnowledgeBase
 from .coding import Candidate, LexiconCoder
+from .coding.lexicon import governing_verb
 from .config import Config
 from .dates import DateResolver, is_caption
 from .geo import Gazetteer, load_gazetteer
@@ -23,6 +24,9 @@ from .records import Article, Entity, EventMention, Place, ReadError, Span
 
 
 PLACE_PREPS = frozenset({"in", "at", "near", "on", "outside", "inside"})
+# NER labels under which an unresolved name is still someone worth keeping ("Cohen", "Acme Corp");
+# an unresolved GPE is nearly always a town named as a place ("the Benghazi attacks"), not an actor
+NAMED_ENTS = frozenset({"PERSON", "ORG", "NORP"})
 
 
 @dataclass(slots=True)
@@ -83,26 +87,31 @@ class Pipeline:
 
     # -- one article ---------------------------------------------------------------------------
     def code_doc(self, article: Article, doc: Doc) -> list[EventMention]:
-        actors = self.resolver.new_document(article.date)
         dateline = nlp_mod.find_dateline(article.text)
-        dateline_place = self.gazetteer.resolve(dateline.text, ner="GPE") if dateline else None
-        actors.focus_country = self._focus_country(doc, dateline_place)
-        self._dateline_end = dateline.end if dateline else 0
-        dates = DateResolver(article.date)
+        state = _ArticleState(actors=self.resolver.new_document(article.date), dates=DateResolver(article.date))
+        if dateline is not None:
+            hint = nlp_mod.dateline_country_hint(dateline.qualifier) or (
+                self.kb.country_by_name(dateline.qualifier) if dateline.qualifier else None)
+            state.dateline_place = self.gazetteer.resolve(dateline.text, ner="GPE",
+                                                          context_countries=[hint] if hint else ())
+            state.dateline_end = dateline.end
+        state.actors.focus_country = self._focus_country(doc, state.dateline_place)
         para_starts = nlp_mod.paragraph_starts(doc)
         out: list[EventMention] = []
         for index, sent in enumerate(nlp_mod.sentences(doc)):
             para_start = sent.start in para_starts
+            if para_start:
+                state.paragraph_place = None
             date_spans = [(e.start_char - sent.start_char, e.end_char - sent.start_char)
                           for e in sent.ents if e.label_ == "DATE"]
             candidates = self.coder.code(sent)
             if not candidates:
                 # every sentence moves the story's time frame, coded or not
-                dates.resolve(sent.text, sent.start_char, date_spans=date_spans, paragraph_start=para_start)
+                state.dates.resolve(sent.text, sent.start_char, date_spans=date_spans, paragraph_start=para_start)
                 continue
             caption = is_caption(sent.text)
             for cand in candidates:
-                mention = self._mention(article, index, sent, cand, actors, dates, dateline_place, date_spans,
+                mention = self._mention(article, index, sent, cand, state, date_spans,
                                         para_start=para_start, caption=caption)
                 if mention is not None:
                     out.append(mention)
@@ -117,44 +126,55 @@ class Pipeline:
                 iso3 = self.kb.country_by_name(ent.text)
                 if iso3:
                     counts[iso3] += 1
-        return counts.most_common(1)[0][0] if counts else None
+        ranked = counts.most_common(2)
+        if not ranked:
+            return None
+        # a weak majority is no ground for giving "police" or "the minister" a nationality
+        top, n = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        return top if n >= 2 and n >= 2 * runner_up else None
 
-    def _resolve_args(self, spans: list[SpacySpan], actors) -> list[Entity]:
+    def _resolve_args(self, spans: list[SpacySpan], state: _ArticleState) -> list[Entity]:
+        """Entities for argument phrases; phrases that name no one ("the letter", "it") are dropped."""
         out: list[Entity] = []
         seen: set[str] = set()
         for span in spans:
-            if span.start_char < self._dateline_end < span.end_char:
+            if span.start_char < state.dateline_end < span.end_char:
                 # "AMMAN - Jordanian Foreign Minister ...": the dateline is no part of the actor
-                trimmed = span.doc.char_span(self._dateline_end, span.end_char, alignment_mode="contract")
+                trimmed = span.doc.char_span(state.dateline_end, span.end_char, alignment_mode="contract")
                 while trimmed is not None and len(trimmed) and (trimmed[0].is_punct or trimmed[0].is_space):
                     trimmed = trimmed[1:]
                 if trimmed is None or not len(trimmed):
                     continue
                 span = trimmed
             ner = span.root.ent_type_ or None
-            for ent in self.resolver.resolve(span.text, actors, ner=ner, start=span.start_char):
+            named = ner in NAMED_ENTS and span.root.pos_ == "PROPN"
+            for ent in self.resolver.resolve(span.text, state.actors, ner=ner, start=span.start_char):
+                if ent.kind == "unresolved" and not named:
+                    continue
                 key = ent.name if ent.kind != "unresolved" else f"?{ent.text}"
                 if key not in seen:
                     seen.add(key)
                     out.append(ent)
         return out
 
-    def _mention(self, article: Article, index: int, sent: SpacySpan, cand: Candidate, actors, dates: DateResolver,
-                 dateline_place: Place | None, date_spans: list[tuple[int, int]], *, para_start: bool,
-                 caption: bool) -> EventMention | None:
+    def _mention(self, article: Article, index: int, sent: SpacySpan, cand: Candidate, state: _ArticleState,
+                 date_spans: list[tuple[int, int]], *, para_start: bool, caption: bool) -> EventMention | None:
         trig = cand.trigger
         # dated before the actor check: the sentence moves the story's time frame either way
-        when = dates.resolve(sent.text, sent.start_char, date_spans=date_spans, tense=cand.tense,
-                             trigger_start=trig.idx - sent.start_char, paragraph_start=para_start)
-        actor = self._resolve_args(cand.actors, actors)
+        when = state.dates.resolve(sent.text, sent.start_char, date_spans=date_spans, tense=cand.tense,
+                                   trigger_start=trig.idx - sent.start_char, paragraph_start=para_start)
+        actor = self._resolve_args(cand.actors, state)
         if not actor:
-            return None
-        recipient = self._resolve_args(cand.recipients, actors)
+            return None  # no one we can name did it: not an event we can report
+        recipient = self._resolve_args(cand.recipients, state)
+        # the syntax found an object, but it names no one ("offered his doubts"): a weaker reading
+        thing_object = bool(cand.recipients) and not recipient
         actor_names = {e.name for e in actor}
         recipient = [e for e in recipient if e.name not in actor_names]
-        place, place_span = self._place(sent, cand, actor + recipient, actors.focus_country, dateline_place)
-        if place_span is not None and place is not None and place.country:
-            # "police" took the article's focus country; a place named in the sentence says better
+        place, place_span = self._place(sent, cand, actor + recipient, state)
+        if place is not None and place.country and place is not state.dateline_place:
+            # "police" took the article's focus country; a place named for the event says better
             for ent in actor + recipient:
                 if ent.kind == "agent" and "+focus:" in ent.evidence and ent.country != place.country:
                     ent.country = place.country
@@ -162,6 +182,10 @@ class Pipeline:
                     ent.evidence = ent.evidence.split("+focus:")[0] + f"+place:{place.country}"
         known = [e.score for e in actor + recipient]
         confidence = cand.weight * (0.5 + 0.5 * sum(known) / len(known))
+        if thing_object:
+            confidence *= 0.7
+        if sent.text.rstrip().endswith("?"):
+            cand.hypothetical = True  # a question reports nothing
         if caption:
             confidence *= 0.8
         if cand.negated or cand.hypothetical:
@@ -190,18 +214,21 @@ class Pipeline:
             rule=cand.rule,
         )
 
-    def _place(self, sent: SpacySpan, cand: Candidate, entities: list[Entity], focus: str | None,
-               dateline: Place | None) -> tuple[Place | None, Span | None]:
-        context = [c for c in [focus, *(e.country for e in entities)] if c]
+    def _place(self, sent: SpacySpan, cand: Candidate, entities: list[Entity],
+               state: _ArticleState) -> tuple[Place | None, Span | None]:
+        """The trigger's own location phrase, else one in its clause, else the paragraph's, else the dateline."""
+        context = [c for c in [state.actors.focus_country, *(e.country for e in entities)] if c]
         arg_chars = {(e.span.start, e.span.end) for e in entities if e.span}
 
         def inside_arg(s: SpacySpan) -> bool:
             return any(a <= s.start_char and s.end_char <= b for a, b in arg_chars)
 
         options = list(cand.place_tokens)
-        # else a place phrase elsewhere in the sentence ("... in Gaza"), never an actor's own name
+        clause_head = cand.trigger if cand.trigger.pos_ in ("VERB", "AUX") else (
+            governing_verb(cand.trigger) or cand.trigger)
         for ent in sent.ents:
-            if ent.label_ in ("GPE", "LOC", "FAC") and not inside_arg(ent) and ent.start > sent.start:
+            if ent.label_ in ("GPE", "LOC", "FAC") and not inside_arg(ent) and ent.start > sent.start \
+                    and in_clause(ent.root, clause_head):
                 prev = ent.doc[ent.start - 1]
                 if prev.lower_ in PLACE_PREPS or (prev.lower_ == "the" and ent.start > 1
                                                    and ent.doc[ent.start - 2].lower_ in PLACE_PREPS):
@@ -212,8 +239,37 @@ class Pipeline:
                     span.doc[span.start - 1].lower_ == "on":
                 continue  # "called on Israel" names a recipient, not where it happened
             if place is not None:
+                state.paragraph_place = (place, Span(span.start_char, span.end_char, span.text))
                 return place, Span(span.start_char, span.end_char, span.text)
-        return dateline, None
+        if state.paragraph_place is not None:
+            # later sentences of a paragraph stay where its first event happened
+            return state.paragraph_place[0], None
+        return state.dateline_place, None
+
+
+def in_clause(tok: Token, clause_head: Token) -> bool:
+    """Whether tok hangs from clause_head without passing through another verb's clause."""
+    cur = tok
+    for _ in range(12):
+        if cur == clause_head:
+            return True
+        if cur.head == cur:
+            return False
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX") and cur != clause_head:
+            return False
+    return False
+
+
+@dataclass(slots=True)
+class _ArticleState:
+    """What the stages remember while reading one article (no state outlives it)."""
+
+    actors: DocumentActors
+    dates: DateResolver
+    dateline_place: Place | None = None
+    dateline_end: int = 0
+    paragraph_place: tuple[Place, Span] | None = None
 
 
 def code_events(pipeline: Pipeline, article: Article) -> list[EventMention]:

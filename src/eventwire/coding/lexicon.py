@@ -36,6 +36,9 @@ RELATIVE_PRONOUNS = frozenset("who which that whom whose".split())
 PERSONAL_PRONOUNS = frozenset("he she they it we i you him her them us".split())
 ARG_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+# events whose noun's possessor is usually the one acted on ("Karlov's assassination", "his arrest")
+DONE_TO_POSSESSOR = frozenset({"ASSAULT", "COERCE", "RETREAT", "SANCTION"})
+NAMED_NOT_EVENT = frozenset({"EVENT", "ORG", "WORK_OF_ART", "LAW", "FAC", "PRODUCT", "GPE", "PERSON"})
 # "released hostages on Friday": a time or a number is never the recipient
 NOT_ARGUMENT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 TARGET_PREPS = ("against", "on", "with", "to", "at", "into", "toward", "towards", "upon", "over", "for")
@@ -72,12 +75,16 @@ def phrase(tok: Token) -> Span:
     keep = [tok]
     # "of" and "from" phrases name who the head belongs to ("a delegation from the PFLP")
     stack = [c for c in tok.children if c.dep_ not in ("conj", "cc", "relcl", "acl", "punct", "advcl", "prep")
-             or (c.dep_ == "prep" and c.lower_ in ("of", "from")) or (c.dep_ == "punct" and c.text in "-'")]
+             or (c.dep_ == "prep" and c.lower_ in ("of", "from")
+                 and any(g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN") for g in c.children))
+             or (c.dep_ == "punct" and c.text in "-'")]
     # appositions carry the role ("Saleh al-Arouri, Deputy Head of Hamas' political bureau")
     while stack:
         t = stack.pop()
         keep.append(t)
         stack.extend(c for c in t.children if c.dep_ not in ("conj", "cc", "relcl", "acl") or t.dep_ == "appos")
+    keep = [t for t in keep if not any(a.dep_ == "amod" and a.n_lefts + a.n_rights and a in t.ancestors
+                                       for a in keep if a is not tok)]
     start = min(t.i for t in keep)
     end = max(t.i for t in keep) + 1
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
@@ -135,6 +142,8 @@ class LexiconCoder:
         pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
         if pos not in ("VERB", "NOUN", "ADJ", "PROPN"):
             return None
+        if pos != "VERB" and tok.ent_type_ in NAMED_NOT_EVENT:
+            return None  # "the Cold War", "the National Security Council": names, not mentions
         if pos == "PROPN":
             pos = "NOUN"
         lemma = tok.lemma_.lower()
@@ -270,18 +279,24 @@ class LexiconCoder:
             return conjuncts(dobj)
         return self._prep_object(v, TARGET_PREPS)
 
-    def noun_actor(self, n: Token) -> list[Token]:
-        for c in n.children:
-            if c.dep_ == "poss":
-                return conjuncts(c)
+    def noun_actor(self, n: Token, event: str) -> tuple[list[Token], list[Token]]:
+        """Actor of a noun trigger, and a recipient when the possessor is the one it was done to."""
+        by = next((g for c in n.children if c.dep_ == "prep" and c.lower_ == "by"
+                   for g in c.children if g.dep_ == "pobj"), None)
+        poss = next((c for c in n.children if c.dep_ == "poss"), None)
+        if poss is not None and event in DONE_TO_POSSESSOR and (by is not None or poss.ent_type_ == "PERSON"):
+            # "Karlov's assassination by a policeman": the possessor is the victim
+            return (conjuncts(by) if by is not None else []), conjuncts(poss)
+        if poss is not None:
+            return conjuncts(poss), []
+        if by is not None:
+            return conjuncts(by), []
         for c in n.children:
             if c.dep_ in ("amod", "compound") and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN"):
-                return [c]
-        for c in n.children:
-            if c.dep_ == "prep" and c.lower_ == "by":
-                for g in c.children:
-                    if g.dep_ == "pobj":
-                        return conjuncts(g)
+                return [c], []
+        return self._light_verb_subject(n), []
+
+    def _light_verb_subject(self, n: Token) -> list[Token]:
         head = n.head
         if n.dep_ in ("dobj", "attr", "nsubjpass") and head.pos_ in ("VERB", "AUX") and head.lemma_ in LIGHT_VERBS:
             return self.subject(head)
@@ -388,8 +403,13 @@ class LexiconCoder:
                 actors = self.passive_agent(tok) if passive else self.subject(tok)
                 recipients = self.recipient(tok, trig, passive)
             else:
-                actors = self.noun_actor(tok)
-                recipients = self.recipient(tok, trig, False)
+                actors, victims = self.noun_actor(tok, trig.event)
+                recipients = victims + self.recipient(tok, trig, False)
+            if not trig.speech and any(a.lower_ in ("he", "she") for a in actors):
+                # "Putin said he and Erdogan agreed": he is the speaker
+                spoken = [x for x in self.speaker(tok) if x.lower_ not in PERSONAL_PRONOUNS]
+                if spoken:
+                    actors = [spoken[0] if a.lower_ in ("he", "she") else a for a in actors]
             actor_ids = {a.i for a in actors}
             recipients = [r for r in recipients if r.i not in actor_ids]
             found.append(Candidate(
