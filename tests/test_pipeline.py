@@ -53,6 +53,9 @@ def test_sample_caption_is_2017_and_historical_never_the_article_date(sample_eve
     assert caption, "the caption's meeting should be coded"
     for e in caption:
         assert e.historical and e.date.date == date(2017, 10, 21)
+    # roles follow the event's date: in 2017 Shamkhani was in office
+    shamkhani = [r for e in caption for r in e.recipient if r.name == "Ali Shamkhani"]
+    assert shamkhani and shamkhani[0].country == "IRN" and shamkhani[0].sector == "GOV"
     for e in events:
         if e.historical:
             assert e.date.date != article.date

@@ -164,10 +164,15 @@ class Pipeline:
         # dated before the actor check: the sentence moves the story's time frame either way
         when = state.dates.resolve(sent.text, sent.start_char, date_spans=date_spans, tense=cand.tense,
                                    trigger_start=trig.idx - sent.start_char, paragraph_start=para_start)
-        actor = self._resolve_args(cand.actors, state)
+        # a person's office is the one held when the event happened (a 2017 caption in a 2023 story)
+        state.actors.article_date = when.date if when.historical and when.date else article.date
+        try:
+            actor = self._resolve_args(cand.actors, state)
+            recipient = self._resolve_args(cand.recipients, state) if actor else []
+        finally:
+            state.actors.article_date = article.date
         if not actor:
             return None  # no one we can name did it: not an event we can report
-        recipient = self._resolve_args(cand.recipients, state)
         # the syntax found an object, but it names no one ("offered his doubts"): a weaker reading
         thing_object = bool(cand.recipients) and not recipient
         actor_names = {e.name for e in actor}

@@ -42,6 +42,8 @@ NAMED_NOT_EVENT = frozenset({"EVENT", "ORG", "WORK_OF_ART", "LAW", "FAC", "PRODU
 # "released hostages on Friday": a time or a number is never the recipient
 NOT_ARGUMENT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 TARGET_PREPS = ("against", "on", "with", "to", "at", "into", "toward", "towards", "upon", "over", "for")
+NOUN_TARGET_PREPS = ("against", "on", "with", "to", "at", "of", "into", "upon", "toward", "towards")
+OBJECT_TARGET_PREPS = ("against", "on", "into", "of", "to", "with", "toward", "towards", "for", "upon", "at")
 SUBJECTS = ("nsubj",)
 
 
@@ -252,32 +254,57 @@ class LexiconCoder:
                     return conjuncts(c)
             if _reduced_passive(v):
                 return conjuncts(v.head)
-        if trig.prep:
-            got = self._prep_object(v, [trig.prep.split()[0]])
-            if got:
-                return got
-        if trig.recipient.startswith("prep:"):
-            got = self._prep_object(v, [trig.recipient[5:]])
-            if got:
-                return got
-        dobj = next((c for c in v.children if c.dep_ in ("dobj", "dative") and c.lower_ not in RELATIVE_PRONOUNS), None)
+        for prep in (trig.prep.split()[0] if trig.prep else None,
+                     trig.recipient[5:] if trig.recipient.startswith("prep:") else None):
+            if prep:
+                got = self._prep_object(v, [prep])
+                if got:
+                    return self._deepen(got)
         if v.pos_ == "NOUN":
-            got = self._prep_object(v, ("against", "on", "with", "to", "at", "of", "into", "upon", "toward", "towards"))
-            return got
-        if dobj is not None and trig.with_ and dobj.lemma_.lower() in trig.with_:
-            got = self._prep_object(dobj, TARGET_PREPS)
-            return got or self._prep_object(v, TARGET_PREPS)
+            return self._deepen(self._prep_object(v, NOUN_TARGET_PREPS))
+        dobj = next((c for c in v.children if c.dep_ in ("dobj", "dative") and c.lower_ not in RELATIVE_PRONOUNS), None)
+        names_event = dobj is not None and trig.with_ and dobj.lemma_.lower() in trig.with_
+        if dobj is not None and not names_event and actor_like(dobj, self.agent_words):
+            return conjuncts(dobj)
         if dobj is not None:
-            if actor_like(dobj, self.agent_words):
-                return conjuncts(dobj)
-            got = self._prep_object(dobj, ("against", "on", "of", "to", "with", "toward", "towards", "for"))
+            # "opened an investigation of Flynn", "imposed sanctions on Iran"
+            got = self._prep_object(dobj, OBJECT_TARGET_PREPS)
             if got and any(actor_like(t, self.agent_words) for t in got):
                 return got
-            got = self._prep_object(v, TARGET_PREPS)
-            if got:
+        got = self._prep_object(v, TARGET_PREPS)
+        if got:
+            return self._deepen(got)
+        # "agreed to send troops to Uganda": the recipient sits in the complement clause
+        for c in v.children:
+            if c.dep_ == "xcomp" and c.pos_ == "VERB":
+                inner = self._clause_recipient(c)
+                if inner:
+                    return inner
+        return conjuncts(dobj) if dobj is not None and not names_event else []
+
+    def _deepen(self, toks: list[Token]) -> list[Token]:
+        """'called for sanctions against X': past a thing to the someone it is aimed at."""
+        if not toks or any(actor_like(t, self.agent_words) for t in toks):
+            return toks
+        for t in toks:
+            got = self._prep_object(t, OBJECT_TARGET_PREPS)
+            if got and any(actor_like(g, self.agent_words) for g in got):
                 return got
-            return conjuncts(dobj)
-        return self._prep_object(v, TARGET_PREPS)
+        return toks
+
+    def _clause_recipient(self, verb: Token) -> list[Token]:
+        for c in verb.children:
+            if c.dep_ in ("dobj", "dative") and actor_like(c, self.agent_words):
+                return conjuncts(c)
+        got = self._prep_object(verb, ("to", "with", "against", "on", "for"))
+        if got and any(actor_like(t, self.agent_words) for t in got):
+            return got
+        for c in verb.children:
+            if c.dep_ == "dobj":
+                got = self._prep_object(c, OBJECT_TARGET_PREPS)
+                if got and any(actor_like(t, self.agent_words) for t in got):
+                    return got
+        return []
 
     def noun_actor(self, n: Token, event: str) -> tuple[list[Token], list[Token]]:
         """Actor of a noun trigger, and a recipient when the possessor is the one it was done to."""
