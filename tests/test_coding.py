@@ -64,6 +64,7 @@ def test_negated_event_is_flagged(code):
 def test_modal_and_conditional_events_are_hypothetical(code):
     assert one(code("Iran could attack the tanker."), "ASSAULT").hypothetical
     assert one(code("If talks fail, the army will attack the rebels."), "ASSAULT").hypothetical
+    assert one(code("The army could attack the rebels if talks fail."), "ASSAULT").hypothetical
 
 
 def test_reported_speech_threat_belongs_to_the_speaker(code):
@@ -84,9 +85,26 @@ def test_headings_code_nothing(code):
     assert code("Arouri's past threats") == []
 
 
-def test_future_tense(code):
-    c = one(code("The president will visit Kenya on Tuesday."), "CONSULT")
-    assert c.tense == "future" and c.hypothetical
+def test_declared_plans_are_statements_of_intent(code):
+    c = one(code("The president will visit Kenya on Tuesday."), "AGREE")
+    assert c.tense == "future" and c.intent and not c.hypothetical and c.cameo == "036"
+    c = one(code("The rebels will not release the pilots."), "REJECT")
+    assert c.intent and not c.negated
+    c = one(code("Iran's foreign minister said Tehran would attack the ships."), "THREATEN")
+    assert texts(c.actors) == ["Tehran"]
+    # a guess or a condition stays hypothetical
+    assert one(code("The army might attack the rebels."), "ASSAULT").hypothetical
+
+
+def test_copula_adjective_trigger_takes_the_subject(code):
+    cands = code("Iran is willing to talk with the United States.")
+    if cands:  # the lexicon codes "willing" only with the copula
+        c = one(cands, "AGREE")
+        assert texts(c.actors) == ["Iran"]
+
+
+def test_a_date_after_on_is_no_call_on(code):
+    assert not [c for c in code("The minister called his counterpart on Tuesday.") if c.event == "REQUEST"]
 
 
 def test_noun_trigger_with_light_verb(code):

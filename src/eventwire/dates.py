@@ -431,6 +431,22 @@ class DateResolver:
             return ResolvedDate(self._base, "day", rule="publication")
         return ResolvedDate(None, "unknown", rule="none")
 
+    def current(self, sentence: str, sentence_start: int, *, paragraph_start: bool = False) -> ResolvedDate:
+        """The story's present at this sentence: when something said here was said.
+
+        A declared plan ("will meet on Tuesday") is an event of the day it was announced; the
+        sentence's own expressions date the plan, not the announcement, so they are not used.
+        """
+        info = self._enter(sentence, sentence_start, (), paragraph_start)
+        if info.caption:
+            return ResolvedDate(None, "unknown", historical=True, rule="caption")
+        frame = self._frame
+        if frame is not None:
+            return ResolvedDate(frame.date, frame.precision, frame.text, frame.span, rule="carried")
+        if self._base is not None:
+            return ResolvedDate(self._base, "day", rule="publication")
+        return ResolvedDate(None, "unknown", rule="none")
+
     # ---------------------------------------------------------------------------------------------
     def _enter(
         self, sentence: str, start: int, hints: Sequence[tuple[int, int]], paragraph_start: bool

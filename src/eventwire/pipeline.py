@@ -164,6 +164,8 @@ class Pipeline:
         # dated before the actor check: the sentence moves the story's time frame either way
         when = state.dates.resolve(sent.text, sent.start_char, date_spans=date_spans, tense=cand.tense,
                                    trigger_start=trig.idx - sent.start_char, paragraph_start=para_start)
+        if cand.intent:
+            when = state.dates.current(sent.text, sent.start_char, paragraph_start=para_start)
         # a person's office is the one held when the event happened (a 2017 caption in a 2023 story)
         state.actors.article_date = when.date if when.historical and when.date else article.date
         try:

@@ -29,6 +29,7 @@ class Candidate:
     weight: float = 1.0
     rule: str = ""
     place_tokens: list[Span] = field(default_factory=list)
+    intent: bool = False  # a declared plan coded as the statement (AGREE/THREATEN/REJECT), dated when said
 
 
 class Coder(Protocol):

@@ -86,7 +86,7 @@ def phrase(tok: Token) -> Span:
         keep.append(t)
         stack.extend(c for c in t.children if c.dep_ not in ("conj", "cc", "relcl", "acl") or t.dep_ == "appos")
     keep = [t for t in keep if not any(a.dep_ == "amod" and a.n_lefts + a.n_rights and a in t.ancestors
-                                       for a in keep if a is not tok)]
+                                       for a in keep if a.i != tok.i)]
     start = min(t.i for t in keep)
     end = max(t.i for t in keep) + 1
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
@@ -96,11 +96,21 @@ def phrase(tok: Token) -> Span:
     return doc[start:end]
 
 
+def conditional(verb: Token) -> bool:
+    """Inside an if-clause, or governing one ("If talks fail, the army will attack")."""
+    marks = ("if", "unless", "whether")
+    for tok in [verb, *verb.ancestors][:4]:
+        if any(c.dep_ == "mark" and c.lower_ in marks for c in tok.children):
+            return True
+    return any(c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in marks for g in c.children)
+               for c in verb.children)
+
+
 def governing_verb(tok: Token) -> Token | None:
     """The verb a nominal hangs from, through prepositions and noun heads ("lead to their withdrawal")."""
     cur = tok
     for _ in range(6):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return None
         cur = cur.head
         if cur.pos_ in ("VERB", "AUX"):
@@ -112,7 +122,7 @@ def nominal_governor(tok: Token, triggers: dict[int, object]) -> Token | None:
     """Another trigger that a noun trigger belongs to, walking up nominal and prepositional heads."""
     cur = tok
     for _ in range(5):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return None
         cur = cur.head
         if cur.i in triggers:
@@ -120,6 +130,29 @@ def nominal_governor(tok: Token, triggers: dict[int, object]) -> Token | None:
         if cur.pos_ in ("VERB", "AUX"):
             return None
     return None
+
+
+# A declared plan is itself an event: the intent to cooperate is AGREE, the announced use of force a
+# THREATEN, and a declared refusal ("will not release") a REJECT (CAMEO 03, 13 and 12).
+INTENT_AS = {
+    "CONSULT": ("AGREE", "036"), "AID": ("AGREE", "033"), "COOPERATE": ("AGREE", "031"),
+    "RETREAT": ("AGREE", "035"), "CONCEDE": ("AGREE", "035"), "SUPPORT": ("AGREE", "030"),
+    "ASSAULT": ("THREATEN", "138"), "COERCE": ("THREATEN", "137"), "SANCTION": ("THREATEN", "130"),
+    "MOBILIZE": ("THREATEN", "138"),
+}
+
+
+def as_statement(cand: Candidate) -> None:
+    """Recode a declared future event as the statement it is (the plan may never happen)."""
+    if cand.negated:
+        cand.event, cand.mode, cand.cameo, note = "REJECT", None, "120", "refusal"
+    elif cand.event in INTENT_AS:
+        (cand.event, cand.cameo), cand.mode, note = INTENT_AS[cand.event], None, "intent"
+    else:
+        return
+    cand.negated = cand.hypothetical = False
+    cand.intent = True
+    cand.rule += f"+{note}"
 
 
 def actor_like(tok: Token, agent_words: frozenset[str]) -> bool:
@@ -163,8 +196,9 @@ class LexiconCoder:
     def _prep_child(tok: Token, prep: str) -> Token | None:
         words = prep.split()
         for c in tok.children:
-            if c.dep_ in ("prep", "prt", "agent", "dative", "advmod") and c.lower_ == words[0]:
-                return c
+            if c.dep_ in ("prep", "prt", "agent", "dative", "advmod") and c.lower_ == words[0] and not any(
+                    g.dep_ == "pobj" and g.ent_type_ in NOT_ARGUMENT_ENTS for g in c.children):
+                return c  # "called his counterpart on Tuesday" is no "call on"
         # "call on X" is sometimes parsed with "on" attached to the object
         for c in tok.children:
             if c.dep_ in ("dobj", "xcomp", "ccomp"):
@@ -364,9 +398,8 @@ class LexiconCoder:
         aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
         if not speech_trigger and (aux & MODALS):
             return True
-        for tok in [verb, *verb.ancestors][:4]:
-            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in tok.children):
-                return True
+        if conditional(verb):
+            return True
         if "to" in aux and verb.dep_ in ("xcomp", "advcl", "acl", "ccomp", "relcl"):
             if verb.head.lemma_ not in FACTIVE_HEADS:
                 return True
@@ -376,13 +409,28 @@ class LexiconCoder:
             return True
         return False
 
+    @staticmethod
+    def declared_future(v: Token) -> bool:
+        """'X will meet Y', 'X said it would free them': a stated plan, not a condition or a guess."""
+        verb = governing_verb(v) if v.pos_ != "VERB" else v
+        if verb is None:
+            return False
+        aux = {c.lower_ for c in verb.children if c.dep_ == "aux"} & MODALS
+        reported = verb.dep_ == "ccomp" and verb.head.lemma_ in SPEECH_VERBS
+        if not aux or not aux <= ({"will", "shall", "'ll"} | ({"would", "'d"} if reported else set())):
+            return False
+        if conditional(verb):
+            return False
+        return not (verb.dep_ in ("xcomp", "advcl", "relcl", "acl") or
+                    (verb.dep_ == "ccomp" and verb.head.lemma_ in IRREALIS_HEADS))
+
     def speaker(self, v: Token) -> list[Token]:
         """The actor of a speech idiom: the subject of the verb of saying that governs it."""
         tok = v
         for _ in range(4):
             if tok.dep_ in ("ccomp", "parataxis", "conj", "advcl") and tok.head.lemma_ in SPEECH_VERBS:
                 return self.subject(tok.head)
-            if tok.head is tok:
+            if tok.head.i == tok.i:
                 break
             tok = tok.head
         return []
@@ -418,17 +466,23 @@ class LexiconCoder:
             tok = sent.doc[i]
             # a noun trigger inside another trigger's argument ("threatened warfare", "pay a price for
             # their attacks") is part of that event, not one of its own
-            if tok.pos_ != "VERB" and nominal_governor(tok, triggers) is not None:
+            verbal = tok.pos_ in ("VERB", "AUX")
+            if not verbal and nominal_governor(tok, triggers) is not None:
                 continue
-            passive = tok.pos_ == "VERB" and (_is_passive(tok) or _reduced_passive(tok))
+            passive = verbal and (_is_passive(tok) or _reduced_passive(tok))
             if trig.speech:
                 actors = self.speaker(tok)
                 recipients = [t for c in tok.children if c.dep_ in SUBJECTS for t in conjuncts(c)]
                 if not actors:
                     continue
-            elif tok.pos_ == "VERB":
+            elif verbal:
                 actors = self.passive_agent(tok) if passive else self.subject(tok)
                 recipients = self.recipient(tok, trig, passive)
+            elif tok.pos_ == "ADJ":
+                # "Iran is willing to talk": the copula's subject
+                actors = self.subject(tok.head) if tok.dep_ in ("acomp", "attr", "oprd") else []
+                recipients = next((r for c in tok.children if c.dep_ == "xcomp"
+                                   for r in [self._clause_recipient(c)] if r), [])
             else:
                 actors, victims = self.noun_actor(tok, trig.event)
                 recipients = victims + self.recipient(tok, trig, False)
@@ -439,7 +493,7 @@ class LexiconCoder:
                     actors = [spoken[0] if a.lower_ in ("he", "she") else a for a in actors]
             actor_ids = {a.i for a in actors}
             recipients = [r for r in recipients if r.i not in actor_ids]
-            found.append(Candidate(
+            cand = Candidate(
                 trigger=tok,
                 event=trig.event,
                 mode=trig.mode,
@@ -453,5 +507,8 @@ class LexiconCoder:
                 rule=f"lexicon:{trig.lemma}" + (f"+{trig.prep}" if trig.prep else "")
                      + (f"+{'|'.join(trig.with_)}" if trig.with_ else "") + f"/{trig.pos}",
                 place_tokens=self.place_phrases(tok),
-            ))
+            )
+            if not trig.speech and self.declared_future(tok):
+                as_statement(cand)
+            found.append(cand)
         return found
