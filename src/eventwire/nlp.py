@@ -7,13 +7,14 @@ passed to the stages that need it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 PARAGRAPH_COMPONENT = "eventwire_paragraphs"
 
@@ -96,6 +97,31 @@ def paragraph_starts(doc: Doc) -> set[int]:
         if i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text) or "\n\n" in doc[max(i - 2, 0):i].text:
             starts.add(i)
     return starts
+
+
+def entities_by_sentence(doc: Doc, sents: list[Span]) -> list[list[Span]]:
+    """The named entities of each sentence, in one pass over the document."""
+    out: list[list[Span]] = [[] for _ in sents]
+    starts = [s.start for s in sents]
+    for ent in doc.ents:
+        k = bisect_right(starts, ent.start) - 1
+        if k >= 0 and ent.end <= sents[k].end:
+            out[k].append(ent)
+    return out
+
+
+def entity_at(tok: Token) -> Span:
+    """The named entity a token belongs to (or the token alone), found from its IOB tags."""
+    doc = tok.doc
+    if not tok.ent_type_:
+        return doc[tok.i:tok.i + 1]
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def pipe(nlp: Language, texts: Iterable[str], *, batch_size: int = 64, n_process: int = 1) -> Iterator[Doc]:

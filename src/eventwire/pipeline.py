@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -97,13 +97,16 @@ class Pipeline:
             state.dateline_end = dateline.end
         state.actors.focus_country = self._focus_country(doc, state.dateline_place)
         para_starts = nlp_mod.paragraph_starts(doc)
+        sents = nlp_mod.sentences(doc)
+        ents = nlp_mod.entities_by_sentence(doc, sents)  # one pass: Span.ents rescans the whole doc
         out: list[EventMention] = []
-        for index, sent in enumerate(nlp_mod.sentences(doc)):
+        for index, sent in enumerate(sents):
             para_start = sent.start in para_starts
             if para_start:
                 state.paragraph_place = None
+            state.sentence_ents = ents[index]
             date_spans = [(e.start_char - sent.start_char, e.end_char - sent.start_char)
-                          for e in sent.ents if e.label_ == "DATE"]
+                          for e in state.sentence_ents if e.label_ == "DATE"]
             candidates = self.coder.code(sent)
             if not candidates:
                 # every sentence moves the story's time frame, coded or not
@@ -233,7 +236,7 @@ class Pipeline:
         options = list(cand.place_tokens)
         clause_head = cand.trigger if cand.trigger.pos_ in ("VERB", "AUX") else (
             governing_verb(cand.trigger) or cand.trigger)
-        for ent in sent.ents:
+        for ent in state.sentence_ents:
             if ent.label_ in ("GPE", "LOC", "FAC") and not inside_arg(ent) and ent.start > sent.start \
                     and in_clause(ent.root, clause_head):
                 prev = ent.doc[ent.start - 1]
@@ -277,6 +280,7 @@ class _ArticleState:
     dateline_place: Place | None = None
     dateline_end: int = 0
     paragraph_place: tuple[Place, Span] | None = None
+    sentence_ents: list[SpacySpan] = field(default_factory=list)
 
 
 def code_events(pipeline: Pipeline, article: Article) -> list[EventMention]:

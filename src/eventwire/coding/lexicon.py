@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span, Token
 
+from ..nlp import entity_at
 from ..ontology import Ontology, Trigger
 from . import Candidate
 
@@ -446,8 +447,7 @@ class LexiconCoder:
                 if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside", "inside", "across", "from"):
                     for g in c.children:
                         if g.dep_ == "pobj" and g.ent_type_ in PLACE_ENTS:
-                            ent = next((e for e in g.doc.ents if e.start <= g.i < e.end), None)
-                            out.append(ent if ent is not None else g.doc[g.i:g.i + 1])
+                            out.append(entity_at(g))
                 if c.dep_ == "npadvmod" and c.ent_type_ in PLACE_ENTS:
                     out.append(c.doc[c.i:c.i + 1])
         return out
