@@ -23,6 +23,7 @@ from .ontology import Ontology, load_ontology
 from .records import Article, Entity, EventMention, Place, ReadError, Span
 
 
+LEDE_SENTENCES = 3  # where a story without a dateline says where it happens
 PLACE_PREPS = frozenset({"in", "at", "near", "on", "outside", "inside"})
 # NER labels under which an unresolved name is still someone worth keeping ("Cohen", "Acme Corp");
 # an unresolved GPE is nearly always a town named as a place ("the Benghazi attacks"), not an actor
@@ -99,6 +100,7 @@ class Pipeline:
         para_starts = nlp_mod.paragraph_starts(doc)
         sents = nlp_mod.sentences(doc)
         ents = nlp_mod.entities_by_sentence(doc, sents)  # one pass: Span.ents rescans the whole doc
+        state.story_place = self._story_place(sents[:LEDE_SENTENCES], ents[:LEDE_SENTENCES], state)
         out: list[EventMention] = []
         for index, sent in enumerate(sents):
             para_start = sent.start in para_starts
@@ -182,7 +184,8 @@ class Pipeline:
         thing_object = bool(cand.recipients) and not recipient
         actor_names = {e.name for e in actor}
         recipient = [e for e in recipient if e.name not in actor_names]
-        place, place_span = self._place(sent, cand, actor + recipient, state)
+        place, place_span = self._place(sent, cand, actor + recipient, state,
+                                        own_time=bool(when.historical or caption))
         if place is not None and place.country and place is not state.dateline_place:
             # "police" took the article's focus country; a place named for the event says better
             for ent in actor + recipient:
@@ -224,9 +227,10 @@ class Pipeline:
             rule=cand.rule,
         )
 
-    def _place(self, sent: SpacySpan, cand: Candidate, entities: list[Entity],
-               state: _ArticleState) -> tuple[Place | None, Span | None]:
-        """The trigger's own location phrase, else one in its clause, else the paragraph's, else the dateline."""
+    def _place(self, sent: SpacySpan, cand: Candidate, entities: list[Entity], state: _ArticleState, *,
+               own_time: bool = False) -> tuple[Place | None, Span | None]:
+        """The trigger's own location phrase, else one in its clause, else the paragraph's, the dateline's
+        or the lede's. A caption or background event (`own_time`) gets only a place its sentence names."""
         context = [c for c in [state.actors.focus_country, *(e.country for e in entities)] if c]
         arg_chars = {(e.span.start, e.span.end) for e in entities if e.span}
 
@@ -251,10 +255,31 @@ class Pipeline:
             if place is not None:
                 state.paragraph_place = (place, Span(span.start_char, span.end_char, span.text))
                 return place, Span(span.start_char, span.end_char, span.text)
+        if own_time:
+            return None, None
         if state.paragraph_place is not None:
             # later sentences of a paragraph stay where its first event happened
             return state.paragraph_place[0], None
-        return state.dateline_place, None
+        if state.dateline_place is not None:
+            return state.dateline_place, None
+        return state.story_place, None
+
+    def _story_place(self, sents: list[SpacySpan], ents: list[list[SpacySpan]],
+                     state: _ArticleState) -> Place | None:
+        """Where the story happens when it has no dateline: the first "in X" place of its lede."""
+        for sent, sent_ents in zip(sents, ents):
+            for ent in sent_ents:
+                if ent.label_ not in ("GPE", "LOC", "FAC") or ent.start == 0:
+                    continue
+                prev = ent.doc[ent.start - 1]
+                if prev.lower_ not in ("in", "at", "near") and not (
+                        prev.lower_ == "the" and ent.doc[ent.start - 2].lower_ in ("in", "at", "near")):
+                    continue
+                place = self.gazetteer.resolve(ent.text, ner=ent.label_,
+                                               context_countries=[state.actors.focus_country or ""])
+                if place is not None and place.level != "country":
+                    return place
+        return None
 
 
 def in_clause(tok: Token, clause_head: Token) -> bool:
@@ -281,6 +306,7 @@ class _ArticleState:
     dateline_end: int = 0
     paragraph_place: tuple[Place, Span] | None = None
     sentence_ents: list[SpacySpan] = field(default_factory=list)
+    story_place: Place | None = None
 
 
 def code_events(pipeline: Pipeline, article: Article) -> list[EventMention]:
