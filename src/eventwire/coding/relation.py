@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -208,12 +206,3 @@ class RelationClassifier:
         triples = list(triples)
         docs = self.nlp.pipe((s for s, _, _ in triples), batch_size=batch_size)
         return [self.classify_doc(doc, a, r) for doc, (_, a, r) in zip(docs, triples)]
-
-
-def softmax_entropy(scores: dict[str, float]) -> float:
-    return -sum(p * math.log(p) for p in scores.values() if p > 0)
-
-
-@lru_cache(maxsize=1)
-def default_model() -> RelationModel:
-    return RelationModel.load()
