@@ -105,3 +105,11 @@ def test_classify_api():
     c = eventwire.classify("The two presidents signed a trade agreement in Hanoi.", "The two presidents",
                            "a trade agreement")
     assert c.event in ("AGREE", "SUPPORT", "COOPERATE")
+
+
+def test_arrest_without_agent_is_made_by_the_police_of_the_place():
+    text = "NAIROBI - Five opposition activists were arrested on Monday after a rally in the capital."
+    (arrest,) = [e for e in eventwire.code_text(text, date="2024-05-08") if e.event == "COERCE"]
+    assert arrest.actor[0].sector == "COP" and arrest.actor[0].country == "KEN"
+    assert arrest.actor[0].evidence.startswith("implied:")
+    assert arrest.date.date == date(2024, 5, 6)

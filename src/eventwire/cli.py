@@ -119,6 +119,30 @@ def eval_plv(
         output.write_text(text + "\n")
 
 
+@eval_app.command("india-police")
+def eval_india(
+    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N documents (after --skip).")] = None,
+    skip: Annotated[int, typer.Option(help="Leave out the first N documents (e.g. ones inspected while "
+                                           "developing).")] = 0,
+    output: Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")] = None,
+) -> None:
+    """Police actions in IndiaPoliceEvents: sentence-level precision/recall of arrests and force by police."""
+    from . import _default
+    from .eval import find_data_dir
+    from .eval.india import load_india, score
+    from .pipeline import filter_events
+
+    pipe = _default()
+    docs = load_india(find_data_dir(data_dir))[skip:]
+    docs = docs[:limit] if limit else docs
+    result = score(docs, lambda a: filter_events(pipe.code_article(a), pipe.config))
+    text = json.dumps(result, indent=2)
+    print(text)
+    if output:
+        output.write_text(text + "\n")
+
+
 @train_app.command("plv")
 def train_plv(
     data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,

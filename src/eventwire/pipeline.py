@@ -17,6 +17,7 @@ from .actors import ActorResolver, DocumentActors, KnowledgeBase
 from .coding import Candidate, LexiconCoder
 from .coding.lexicon import governing_verb
 from .config import Config
+from .contexts import ContextTagger
 from .dates import DateResolver, is_caption
 from .geo import Gazetteer, load_gazetteer
 from .ontology import Ontology, load_ontology
@@ -57,6 +58,7 @@ class Pipeline:
         self.gazetteer = gazetteer or load_gazetteer(self.config.cache_dir)
         self.resolver = ActorResolver(self.kb)
         self.coder = LexiconCoder(self.ontology, agent_words=self.kb.agent_words())
+        self.contexts = ContextTagger.load("en")
 
     # -- batch entry points -------------------------------------------------------------------
     def code_articles(self, items: Iterable[Article | ReadError]) -> Iterator[Coded | ReadError]:
@@ -122,6 +124,12 @@ class Pipeline:
                     out.append(mention)
         return out
 
+    def _implied_police(self, state: _ArticleState) -> Entity:
+        (police,) = self.resolver.resolve("police", state.actors)[:1] or [Entity("police", "police")]
+        return Entity(text="police", name=police.name, kind=police.kind, country=police.country,
+                      sector=police.sector or "COP", code=police.code, score=0.4,
+                      evidence="implied:arrest without agent" + (f"+focus:{police.country}" if police.country else ""))
+
     def _focus_country(self, doc: Doc, dateline: Place | None) -> str | None:
         if dateline and dateline.country:
             return dateline.country
@@ -178,6 +186,9 @@ class Pipeline:
             recipient = self._resolve_args(cand.recipients, state) if actor else []
         finally:
             state.actors.article_date = article.date
+        if not actor and cand.event == "COERCE" and cand.mode == "arrest" and not cand.actors:
+            # "five activists were arrested": arrests are made by the police of the place
+            actor = [self._implied_police(state)]
         if not actor:
             return None  # no one we can name did it: not an event we can report
         # the syntax found an object, but it names no one ("offered his doubts"): a weaker reading
@@ -214,6 +225,7 @@ class Pipeline:
             sentence=Span(sent.start_char, sent.end_char, sent.text),
             actor=actor,
             recipient=recipient,
+            context=self.contexts.tag(sent, cand.event),
             quad_code=self.ontology.quad(cand.event),
             cameo=cameo,
             goldstein=self.ontology.goldstein(cameo),
