@@ -121,3 +121,13 @@ def test_possessor_of_an_assassination_is_the_victim(code):
     c = one(code("The ambassador's assassination by a police officer shocked the capital."), "ASSAULT")
     assert texts(c.actors) == ["a police officer"]
     assert texts(c.recipients) == ["The ambassador's"] or texts(c.recipients) == ["The ambassador"]
+
+
+def test_passive_without_agent_takes_the_actor_of_the_event_noun(code):
+    c = one(code("Ninety people were killed in police firing, officials said."), "ASSAULT")
+    assert texts(c.actors) == ["police"] and texts(c.recipients) == ["Ninety people"]
+
+
+def test_forced_to_act_is_still_acting(code):
+    c = one(code("The police were forced to lathicharge the crowd."), "ASSAULT")
+    assert texts(c.actors) == ["The police"] and not c.hypothetical

@@ -30,7 +30,8 @@ IRREALIS_HEADS = frozenset(
     "request vow pledge promise agree offer refuse decide consider discuss need wish push press "
     "encourage invite allow permit able likely set".split()
 )
-FACTIVE_HEADS = frozenset("begin start continue manage resume".split())
+FACTIVE_HEADS = frozenset("begin start continue manage resume proceed".split())
+OBLIGATION_HEADS = frozenset("have force compel oblige".split())
 MODALS = frozenset("would could might may should can must will shall 'd 'll".split())
 NEGATIONS = frozenset("not n't never no neither nor".split())
 RELATIVE_PRONOUNS = frozenset("who which that whom whose".split())
@@ -240,6 +241,10 @@ class LexiconCoder:
             return conjuncts(v.head)
         if v.dep_ == "xcomp":
             head = v.head
+            # "the police were forced to fire": the passive subject acts
+            for c in head.children:
+                if c.dep_ == "nsubjpass" and c.lower_ not in RELATIVE_PRONOUNS:
+                    return conjuncts(c)
             # object control: "urged Iran to talk" — the object acts
             for c in head.children:
                 if c.dep_ == "dobj" and head.lemma_ in ("urge", "ask", "order", "force", "persuade", "invite",
@@ -354,8 +359,9 @@ class LexiconCoder:
         if by is not None:
             return conjuncts(by), []
         for c in n.children:
-            if c.dep_ in ("amod", "compound") and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN"):
-                return [c], []
+            if c.dep_ in ("amod", "compound") and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN"
+                                                   or c.lemma_.lower() in self.agent_words):
+                return [c], []  # "Israeli strikes", "police firing"
         return self._light_verb_subject(n), []
 
     def _light_verb_subject(self, n: Token) -> list[Token]:
@@ -402,7 +408,10 @@ class LexiconCoder:
         if conditional(verb):
             return True
         if "to" in aux and verb.dep_ in ("xcomp", "advcl", "acl", "ccomp", "relcl"):
-            if verb.head.lemma_ not in FACTIVE_HEADS:
+            head = verb.head
+            # "the police had to fire", "was forced to lathicharge": it happened
+            obliged = head.lemma_ in OBLIGATION_HEADS and "Past" in head.morph.get("Tense")
+            if head.lemma_ not in FACTIVE_HEADS and not obliged:
                 return True
         if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_ in IRREALIS_HEADS and not speech_trigger:
             return True
@@ -477,6 +486,11 @@ class LexiconCoder:
                     continue
             elif verbal:
                 actors = self.passive_agent(tok) if passive else self.subject(tok)
+                if passive and not actors:
+                    # "killed in police firing": the event noun names who did it
+                    actors = next((self.noun_actor(g, trig.event)[0] for c in tok.children
+                                   if c.dep_ == "prep" and c.lower_ in ("in", "during", "by")
+                                   for g in c.children if g.dep_ == "pobj" and g.i in triggers), [])
                 recipients = self.recipient(tok, trig, passive)
             elif tok.pos_ == "ADJ":
                 # "Iran is willing to talk": the copula's subject
