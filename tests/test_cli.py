@@ -57,3 +57,14 @@ def test_missing_date_warns_but_codes():
     assert result.exit_code == 0
     assert "no publication date" in result.stderr
     assert json.loads(result.stdout.splitlines()[0])["event"] == "COERCE"
+
+
+def test_huge_article_is_rejected_by_the_configurable_limit(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("date 2024-01-01\n" + "Police arrested a man in the city. " * 160_000, encoding="utf-8")  # ~5.4 MB
+    (tmp_path / "ok.txt").write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(app, ["code", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "big.txt: read: article too long" in result.stderr and "1 article(s) coded" in result.stderr
+    result = runner.invoke(app, ["code", str(tmp_path / "ok.txt"), "--max-chars", "20"])
+    assert "too long" in result.stderr

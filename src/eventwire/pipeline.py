@@ -152,6 +152,8 @@ class Pipeline:
         out: list[Entity] = []
         seen: set[str] = set()
         for span in spans:
+            if span.end_char <= state.dateline_end:
+                continue  # the parse took the dateline ("NEWARK, N.J. (AP) -") for an argument
             if span.start_char < state.dateline_end < span.end_char:
                 # "AMMAN - Jordanian Foreign Minister ...": the dateline is no part of the actor
                 trimmed = span.doc.char_span(state.dateline_end, span.end_char, alignment_mode="contract")

@@ -191,6 +191,8 @@ class LexiconCoder:
                 continue
             if trig.not_with and self._with_child(tok, trig.not_with):
                 continue
+            if trig.intransitive and any(c.dep_ in ("dobj", "ccomp") for c in tok.children):
+                continue
             return trig
         return None
 
@@ -230,11 +232,13 @@ class LexiconCoder:
     def subject(self, v: Token, depth: int = 0) -> list[Token]:
         if depth > 4:
             return []
-        for c in v.children:
-            if c.dep_ in SUBJECTS:
-                if c.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
-                    return conjuncts(v.head)
-                return conjuncts(c)
+        subjects = [c for c in v.children if c.dep_ in SUBJECTS]
+        if subjects:
+            if subjects[0].lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
+                return conjuncts(v.head)
+            # several subjects are a misparse ("NEWARK, N.J. (AP) - United Airlines has ..."): keep all,
+            # the pipeline drops the one that is the dateline
+            return [t for c in subjects for t in conjuncts(c)]
         if v.dep_ == "relcl":
             return conjuncts(v.head)
         if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON") and not _reduced_passive(v):

@@ -28,7 +28,8 @@ POS_TAGS = frozenset({"VERB", "NOUN", "ADJ"})
 _CAMEO_RE = re.compile(r"^\d{2,4}$")
 _RECIPIENT_RE = re.compile(r"^(dobj|nsubj|none|prep:[a-z]+)$")
 _TRIGGER_KEYS = frozenset(
-    {"lemma", "pos", "event", "mode", "cameo", "prep", "with", "not_with", "recipient", "speech", "weight"}
+    {"lemma", "pos", "event", "mode", "cameo", "prep", "with", "not_with", "recipient", "speech", "weight",
+     "intransitive"}
 )
 
 
@@ -75,6 +76,7 @@ class Trigger:
     speech: bool = False
     weight: float = 1.0
     not_with: tuple[str, ...] = ()
+    intransitive: bool = False  # a direct object vetoes it ("demonstrated prowess" is no protest)
 
     @property
     def specificity(self) -> int:
@@ -300,7 +302,8 @@ def _parse_triggers(
     seen: dict[tuple[Any, ...], int] = {}
     for index, spec in enumerate(raw, start=1):
         trig = _parse_trigger(spec, f"{fname}: entry {index}", events, cameo)
-        key = (trig.lemma, trig.pos, trig.prep, frozenset(trig.with_), frozenset(trig.not_with), trig.speech)
+        key = (trig.lemma, trig.pos, trig.prep, frozenset(trig.with_), frozenset(trig.not_with), trig.speech,
+               trig.intransitive)
         if key in seen:
             raise _fail(
                 f"{fname}: entry {index} ({trig.lemma}/{trig.pos})",
@@ -348,6 +351,9 @@ def _parse_trigger(spec: Any, where: str, events: dict[str, EventType], cameo: d
     speech = spec.get("speech", False)
     if not isinstance(speech, bool):
         raise _fail(where, f"speech must be true or false, got {speech!r}")
+    intransitive = spec.get("intransitive", False)
+    if not isinstance(intransitive, bool):
+        raise _fail(where, f"intransitive must be true or false, got {intransitive!r}")
     weight = spec.get("weight", 1.0)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0.0 < weight <= 1.0:
         raise _fail(where, f"weight must be in (0, 1], got {weight!r}")
@@ -363,6 +369,7 @@ def _parse_trigger(spec: Any, where: str, events: dict[str, EventType], cameo: d
         speech=speech,
         weight=float(weight),
         not_with=not_with,
+        intransitive=intransitive,
     )
 
 
