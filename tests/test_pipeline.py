@@ -113,3 +113,14 @@ def test_arrest_without_agent_is_made_by_the_police_of_the_place():
     assert arrest.actor[0].sector == "COP" and arrest.actor[0].country == "KEN"
     assert arrest.actor[0].evidence.startswith("implied:")
     assert arrest.date.date == date(2024, 5, 6)
+
+
+def test_sample_past_threats_keep_their_month_and_no_borrowed_place(sample_events):
+    _, events = sample_events
+    august = [e for e in events if e.date.date == date(2023, 8, 1)]
+    assert {e.actor[0].name for e in august} >= {"Saleh al-Arouri", "Benjamin Netanyahu"}
+    # "would suffer a resounding defeat": a threat by the speaker, Arouri, against the Israeli government
+    assert any(e.event == "THREATEN" and e.trigger.text == "suffer" and e.recipient[0].country == "ISR"
+               for e in august)
+    # the Beirut meeting is not where last month's threats were made
+    assert all(e.place is None for e in august)

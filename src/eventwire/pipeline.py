@@ -6,6 +6,7 @@ read -> parse -> code (lexicon coder) -> resolve actors, dates, places -> EventM
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from .contexts import ContextTagger
 from .dates import DateResolver, is_caption
 from .geo import Gazetteer, load_gazetteer
 from .ontology import Ontology, load_ontology
-from .records import Article, Entity, EventMention, Place, ReadError, Span
+from .records import Article, Entity, EventMention, Place, ReadError, ResolvedDate, Span
 
 
 LEDE_SENTENCES = 3  # where a story without a dateline says where it happens
@@ -197,8 +198,10 @@ class Pipeline:
         thing_object = bool(cand.recipients) and not recipient
         actor_names = {e.name for e in actor}
         recipient = [e for e in recipient if e.name not in actor_names]
-        place, place_span = self._place(sent, cand, actor + recipient, state,
+        place, place_span = self._place(sent, cand, actor + recipient, state, when,
                                         own_time=bool(when.historical or caption))
+        if state.story_date is None and not (when.historical or caption):
+            state.story_date = when.date  # the first reported event sets the story's own day
         if place is not None and place.country and place is not state.dateline_place:
             # "police" took the article's focus country; a place named for the event says better
             for ent in actor + recipient:
@@ -241,8 +244,8 @@ class Pipeline:
             rule=cand.rule,
         )
 
-    def _place(self, sent: SpacySpan, cand: Candidate, entities: list[Entity], state: _ArticleState, *,
-               own_time: bool = False) -> tuple[Place | None, Span | None]:
+    def _place(self, sent: SpacySpan, cand: Candidate, entities: list[Entity], state: _ArticleState,
+               when: ResolvedDate, *, own_time: bool = False) -> tuple[Place | None, Span | None]:
         """The trigger's own location phrase, else one in its clause, else the paragraph's, the dateline's
         or the lede's. A caption or background event (`own_time`) gets only a place its sentence names."""
         context = [c for c in [state.actors.focus_country, *(e.country for e in entities)] if c]
@@ -276,7 +279,9 @@ class Pipeline:
             return state.paragraph_place[0], None
         if state.dateline_place is not None:
             return state.dateline_place, None
-        return state.story_place, None
+        if state.story_date is None or when.date == state.story_date:
+            return state.story_place, None  # the lede's place, for the lede's events only
+        return None, None
 
     def _story_place(self, sents: list[SpacySpan], ents: list[list[SpacySpan]],
                      state: _ArticleState) -> Place | None:
@@ -321,6 +326,7 @@ class _ArticleState:
     paragraph_place: tuple[Place, Span] | None = None
     sentence_ents: list[SpacySpan] = field(default_factory=list)
     story_place: Place | None = None
+    story_date: date | None = None
 
 
 def code_events(pipeline: Pipeline, article: Article) -> list[EventMention]:

@@ -16,7 +16,7 @@ from . import Candidate
 
 SPEECH_VERBS = frozenset(
     "say tell add announce state declare warn claim insist stress emphasize emphasise affirm "
-    "confirm vow pledge write tweet note argue respond reply retort assert threaten promise".split()
+    "confirm vow pledge write tweet note argue respond reply retort assert threaten promise continue".split()
 )
 # Verbs whose object noun names the event itself: "launched an attack", "imposed sanctions".
 LIGHT_VERBS = frozenset(
@@ -485,7 +485,8 @@ class LexiconCoder:
             passive = verbal and (_is_passive(tok) or _reduced_passive(tok))
             if trig.speech:
                 actors = self.speaker(tok)
-                recipients = [t for c in tok.children if c.dep_ in SUBJECTS for t in conjuncts(c)]
+                recipients = ([t for c in tok.children if c.dep_ in SUBJECTS for t in conjuncts(c)]
+                              if trig.recipient == "nsubj" else self.recipient(tok, trig, passive))
                 if not actors:
                     continue
             elif verbal:
