@@ -125,6 +125,10 @@ class Pipeline:
                     out.append(mention)
         return out
 
+    def _is_town(self, span: SpacySpan) -> bool:
+        place = self.gazetteer.resolve(span.text, ner="GPE")
+        return place is not None and place.level in ("city", "sub-city") and place.score >= 0.8
+
     def _implied_police(self, state: _ArticleState) -> Entity:
         (police,) = self.resolver.resolve("police", state.actors)[:1] or [Entity("police", "police")]
         return Entity(text="police", name=police.name, kind=police.kind, country=police.country,
@@ -166,8 +170,8 @@ class Pipeline:
             ner = span.root.ent_type_ or None
             named = ner in NAMED_ENTS and span.root.pos_ == "PROPN"
             for ent in self.resolver.resolve(span.text, state.actors, ner=ner, start=span.start_char):
-                if ent.kind == "unresolved" and not named:
-                    continue
+                if ent.kind == "unresolved" and (not named or self._is_town(span)):
+                    continue  # names no one, or names a town ("the Benghazi attacks")
                 key = ent.name if ent.kind != "unresolved" else f"?{ent.text}"
                 if key not in seen:
                     seen.add(key)

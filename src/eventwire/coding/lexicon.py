@@ -242,7 +242,8 @@ class LexiconCoder:
         if v.dep_ == "relcl":
             return conjuncts(v.head)
         if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON") and not _reduced_passive(v):
-            return conjuncts(v.head)
+            # "protesters demanding...", not "the military's policy banning..."
+            return conjuncts(v.head) if actor_like(v.head, self.agent_words) or _misparsed_main_verb(v) else []
         if v.dep_ == "xcomp":
             head = v.head
             # "the police were forced to fire": the passive subject acts
@@ -364,7 +365,8 @@ class LexiconCoder:
             return conjuncts(by), []
         for c in n.children:
             if c.dep_ in ("amod", "compound") and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN"
-                                                   or c.lemma_.lower() in self.agent_words):
+                                                   or (c.dep_ == "compound" and c.pos_ == "NOUN"
+                                                       and c.lemma_.lower() in self.agent_words)):
                 return [c], []  # "Israeli strikes", "police firing"
         return self._light_verb_subject(n), []
 
