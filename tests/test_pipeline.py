@@ -124,3 +124,29 @@ def test_sample_past_threats_keep_their_month_and_no_borrowed_place(sample_event
                for e in august)
     # the Beirut meeting is not where last month's threats were made
     assert all(e.place is None for e in august)
+
+
+@pytest.mark.parametrize("text, event, actor, recipient, place", [
+    ("Russian forces shelled the city of Kharkiv overnight, killing three civilians.", "ASSAULT",
+     ("RUS", "MIL"), None, "Kharkiv"),
+    ("Israeli airstrikes killed at least 20 people in Gaza on Tuesday.", "ASSAULT", ("ISR", "MIL"), None, "Gaza"),
+    ("Thousands of protesters rallied in Tbilisi against the new law on Sunday.", "PROTEST", ("GEO", "CVL"), None,
+     "Tbilisi"),
+    ("Pakistan expelled the Afghan ambassador after the border clashes.", "SANCTION", ("PAK", "GOV"), "AFG", None),
+    ("Iran rejected the IAEA's demand for inspections.", "REJECT", ("IRN", "GOV"), "International Atomic Energy Agency",
+     None),
+    ("Mali's junta released two French journalists on Friday.", "RETREAT", ("MLI", None), "FRA", None),
+    ("Hezbollah fired dozens of rockets at northern Israel on Wednesday.", "ASSAULT", ("LBN", "REB"), "ISR", None),
+    ("Kenyan police detained 40 protesters in Nairobi on Tuesday.", "COERCE", ("KEN", "COP"), "KEN", "Nairobi"),
+])
+def test_news_sentences_written_for_these_tests(text, event, actor, recipient, place):
+    events = [e for e in eventwire.code_text(text, date="2024-03-14") if e.event == event]
+    assert events, text
+    e = events[0]
+    assert e.actor[0].country == actor[0]
+    if actor[1]:
+        assert e.actor[0].sector == actor[1]
+    if recipient:
+        assert recipient in {r.country for r in e.recipient} | {r.name for r in e.recipient}
+    if place:
+        assert e.place is not None and e.place.name == place

@@ -199,7 +199,7 @@ class Pipeline:
         if not actor:
             return None  # no one we can name did it: not an event we can report
         # the syntax found an object, but it names no one ("offered his doubts"): a weaker reading
-        thing_object = bool(cand.recipients) and not recipient
+        thing_object = bool(cand.recipients) and not recipient and cand.recipients[0].root.dep_ in ("dobj", "dative")
         actor_names = {e.name for e in actor}
         recipient = [e for e in recipient if e.name not in actor_names]
         place, place_span = self._place(sent, cand, actor + recipient, state, when,
@@ -209,10 +209,17 @@ class Pipeline:
         if place is not None and place.country and place is not state.dateline_place:
             # "police" took the article's focus country; a place named for the event says better
             for ent in actor + recipient:
-                if ent.kind == "agent" and "+focus:" in ent.evidence and ent.country != place.country:
+                if ent.kind == "agent" and (ent.country is None or "+focus:" in ent.evidence) \
+                        and ent.country != place.country:
                     ent.country = place.country
                     ent.code = self.kb.code(place.country, ent.sector)
                     ent.evidence = ent.evidence.split("+focus:")[0] + f"+place:{place.country}"
+        if cand.event in ("ASSAULT", "MOBILIZE"):
+            for ent in actor:
+                if ent.sector is None and ent.country and ent.kind in ("state", "agent"):
+                    # "Israeli airstrikes", "Russia shelled": a state uses force through its military
+                    ent.sector, ent.code = "MIL", self.kb.code(ent.country, "MIL")
+                    ent.evidence += "+force:MIL"
         known = [e.score for e in actor + recipient]
         confidence = cand.weight * (0.5 + 0.5 * sum(known) / len(known))
         if thing_object:

@@ -38,6 +38,7 @@ RELATIVE_PRONOUNS = frozenset("who which that whom whose".split())
 PERSONAL_PRONOUNS = frozenset("he she they it we i you him her them us".split())
 ARG_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+SETTLEMENT_NOUNS = frozenset("city town village district province region camp port capital area suburb".split())
 # events whose noun's possessor is usually the one acted on ("Karlov's assassination", "his arrest")
 DONE_TO_POSSESSOR = frozenset({"ASSAULT", "COERCE", "RETREAT", "SANCTION"})
 NAMED_NOT_EVENT = frozenset({"EVENT", "ORG", "WORK_OF_ART", "LAW", "FAC", "PRODUCT", "GPE", "PERSON"})
@@ -309,9 +310,13 @@ class LexiconCoder:
             return self._deepen(self._prep_object(v, NOUN_TARGET_PREPS))
         dobj = next((c for c in v.children if c.dep_ in ("dobj", "dative") and c.lower_ not in RELATIVE_PRONOUNS), None)
         names_event = dobj is not None and trig.with_ and dobj.lemma_.lower() in trig.with_
-        if dobj is not None and not names_event and actor_like(dobj, self.agent_words):
-            return conjuncts(dobj)
+        if dobj is not None and actor_like(dobj, self.agent_words):
+            return conjuncts(dobj)  # "expelled the ambassador", "released two journalists"
         if dobj is not None:
+            # "rejected the IAEA's demand", "condemned Israel's decision"
+            owner = next((c for c in dobj.children if c.dep_ == "poss"), None)
+            if owner is not None and actor_like(owner, self.agent_words) and owner.lower_ not in PERSONAL_PRONOUNS:
+                return conjuncts(owner)
             # "opened an investigation of Flynn", "imposed sanctions on Iran"
             got = self._prep_object(dobj, OBJECT_TARGET_PREPS)
             if got and any(actor_like(t, self.agent_words) for t in got):
@@ -467,6 +472,20 @@ class LexiconCoder:
                     out.append(c.doc[c.i:c.i + 1])
         return out
 
+    @staticmethod
+    def target_places(v: Token) -> list[Span]:
+        """An attacked place is where the attack happened ("shelled the city of Kharkiv", "bombed Gaza")."""
+        out = []
+        for c in v.children:
+            if c.dep_ != "dobj":
+                continue
+            if c.ent_type_ in PLACE_ENTS:
+                out.append(entity_at(c))
+            elif c.lemma_.lower() in SETTLEMENT_NOUNS:
+                out.extend(entity_at(g) for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+                           for g in p.children if g.dep_ == "pobj" and (g.ent_type_ in PLACE_ENTS or g.pos_ == "PROPN"))
+        return out
+
     # -- the coder --------------------------------------------------------------------------
     def code(self, sent: Span) -> list[Candidate]:
         found: list[Candidate] = []
@@ -529,6 +548,8 @@ class LexiconCoder:
                      + (f"+{'|'.join(trig.with_)}" if trig.with_ else "") + f"/{trig.pos}",
                 place_tokens=self.place_phrases(tok),
             )
+            if trig.event == "ASSAULT" and tok.pos_ == "VERB":
+                cand.place_tokens.extend(self.target_places(tok))
             if not trig.speech and self.declared_future(tok):
                 as_statement(cand)
             found.append(cand)
