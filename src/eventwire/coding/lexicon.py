@@ -92,6 +92,8 @@ def phrase(tok: Token) -> Span:
                                        for a in keep if a.i != tok.i)]
     start = min(t.i for t in keep)
     end = max(t.i for t in keep) + 1
+    if end < len(doc) and doc[end].text == ")" and doc[start:end].text.count("(") > doc[start:end].text.count(")"):
+        end += 1  # "Sen. Jane Roe (R-Texas)": keep the parenthesis whole
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
         start += 1
     while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in ")":
