@@ -141,3 +141,9 @@ def test_intransitive_triggers_are_vetoed_by_an_object(code):
 def test_dateline_taken_for_a_subject_is_kept_apart(code):
     c = one(code("NEWARK, N.J. (AP) - United Airlines has apologized to a French passenger."), "CONCEDE")
     assert "United Airlines" in texts(c.actors)
+
+
+def test_saying_someone_must_act_is_a_demand(code):
+    c = one(code("Russia says Israel must end the strikes on Lebanon."), "REQUEST")
+    assert texts(c.actors) == ["Russia"] and texts(c.recipients) == ["Israel"] and c.cameo == "100"
+    assert not [c for c in code("We must end the strikes, he said.") if c.rule.startswith("speech:")]

@@ -555,4 +555,28 @@ class LexiconCoder:
             if not trig.speech and self.declared_future(tok):
                 as_statement(cand)
             found.append(cand)
+        found.extend(self.spoken_demands(sent, {c.trigger.i for c in found}))
         return found
+
+    def spoken_demands(self, sent: Span, taken: set[int]) -> list[Candidate]:
+        """'Russia says Israel must end the strikes': a demand by the speaker on the clause's subject."""
+        out = []
+        for tok in sent:
+            if tok.lemma_ not in SPEECH_VERBS or tok.i in taken or tok.pos_ != "VERB":
+                continue
+            for clause in tok.children:
+                if clause.dep_ != "ccomp" or not any(
+                        c.dep_ == "aux" and c.lower_ in ("must", "should") for c in clause.children):
+                    continue
+                targets = [t for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") for t in conjuncts(c)]
+                speakers = self.subject(tok)
+                if not speakers or not targets or not all(
+                        actor_like(t, self.agent_words) and t.lower_ not in PERSONAL_PRONOUNS for t in targets):
+                    continue  # "the report should be released" demands nothing of anyone
+                out.append(Candidate(
+                    trigger=tok, event="REQUEST", mode=None, cameo="100",
+                    actors=[phrase(a) for a in speakers], recipients=[phrase(t) for t in targets],
+                    tense=self.tense(tok), negated=self.negated(tok), hypothetical=self.hypothetical(tok, True),
+                    weight=0.7, rule=f"speech:{tok.lemma_}+must", place_tokens=self.place_phrases(tok),
+                ))
+        return out
