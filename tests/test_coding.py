@@ -147,3 +147,8 @@ def test_saying_someone_must_act_is_a_demand(code):
     c = one(code("Russia says Israel must end the strikes on Lebanon."), "REQUEST")
     assert texts(c.actors) == ["Russia"] and texts(c.recipients) == ["Israel"] and c.cameo == "100"
     assert not [c for c in code("We must end the strikes, he said.") if c.rule.startswith("speech:")]
+
+
+def test_first_person_in_a_quote_is_the_speaker(code):
+    c = one(code('"We reject his message," the foreign minister said on Monday.'), "REJECT")
+    assert texts(c.actors) == ["the foreign minister"]

@@ -36,6 +36,7 @@ MODALS = frozenset("would could might may should can must will shall 'd 'll".spl
 NEGATIONS = frozenset("not n't never no neither nor".split())
 RELATIVE_PRONOUNS = frozenset("who which that whom whose".split())
 PERSONAL_PRONOUNS = frozenset("he she they it we i you him her them us".split())
+SPEAKER_PRONOUNS = frozenset({"he", "she", "i", "we"})
 ARG_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 SETTLEMENT_NOUNS = frozenset("city town village district province region camp port capital area suburb".split())
@@ -378,6 +379,9 @@ class LexiconCoder:
         return self._light_verb_subject(n), []
 
     def _light_verb_subject(self, n: Token) -> list[Token]:
+        if n.dep_ == "conj" and n.head.pos_ == "NOUN":
+            # "expressed its rejection and condemnation of the plan": the first noun's actor
+            return self.noun_actor(n.head, "")[0]
         head = n.head
         if n.dep_ in ("dobj", "attr", "nsubjpass") and head.pos_ in ("VERB", "AUX") and head.lemma_ in LIGHT_VERBS:
             return self.subject(head)
@@ -528,11 +532,12 @@ class LexiconCoder:
             else:
                 actors, victims = self.noun_actor(tok, trig.event)
                 recipients = victims + self.recipient(tok, trig, False)
-            if not trig.speech and any(a.lower_ in ("he", "she") for a in actors):
-                # "Putin said he and Erdogan agreed": he is the speaker
-                spoken = [x for x in self.speaker(tok) if x.lower_ not in PERSONAL_PRONOUNS]
+            if not trig.speech and any(a.lower_ in SPEAKER_PRONOUNS for a in actors):
+                # "Putin said he and Erdogan agreed", "'We reject his offer,' the minister said":
+                # the pronoun is the speaker
+                spoken = [x for x in self.speaker(tok) if x.lower_ not in PERSONAL_PRONOUNS | {"i", "we"}]
                 if spoken:
-                    actors = [spoken[0] if a.lower_ in ("he", "she") else a for a in actors]
+                    actors = [spoken[0] if a.lower_ in SPEAKER_PRONOUNS else a for a in actors]
             actor_ids = {a.i for a in actors}
             recipients = [r for r in recipients if r.i not in actor_ids]
             cand = Candidate(
