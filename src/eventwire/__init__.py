@@ -6,6 +6,7 @@ relation classifier `eventwire eval plv` scores.
 
 from __future__ import annotations
 
+from dataclasses import replace as _replace
 from datetime import date as _date
 from functools import lru_cache
 
@@ -53,10 +54,7 @@ def code_text(text: str, date: _date | str | None = None, id: str | None = None,
         raise ValueError(f"{id or 'text'}: {reason}")
     article = Article(id=id or Article.content_id(text), text=text, date=published,
                       date_source="argument" if published else None)
-    events = pipe.code_article(article)
-    if keep_flagged:
-        return [e for e in events if e.confidence >= pipe.config.min_confidence]
-    return filter_events(events, pipe.config)
+    return filter_events(pipe.code_article(article), _replace(pipe.config, keep_flagged=keep_flagged))
 
 
 def classify(sentence: str, actor: str, recipient: str) -> Classification:

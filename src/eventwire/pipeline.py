@@ -340,13 +340,8 @@ class _ArticleState:
     story_date: date | None = None
 
 
-def code_events(pipeline: Pipeline, article: Article) -> list[EventMention]:
-    """Events that are reported as facts unless the configuration keeps flagged ones."""
-    events = pipeline.code_article(article)
-    return filter_events(events, pipeline.config)
-
-
 def filter_events(events: list[EventMention], config: Config) -> list[EventMention]:
+    """Events confident enough to report; negated and hypothetical ones only if the config keeps them."""
     return [
         e for e in events
         if e.confidence >= config.min_confidence and (config.keep_flagged or not (e.negated or e.hypothetical))
