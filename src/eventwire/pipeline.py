@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from . import nlp as nlp_mod
 from .actors import ActorResolver, DocumentActors, KnowledgeBase
 from .coding import Candidate, LexiconCoder
-from .coding.lexicon import governing_verb
+from .coding.lexicon import PLACE_ENTS, governing_verb
 from .config import Config
 from .contexts import ContextTagger
 from .dates import DateResolver, is_caption
@@ -27,6 +27,7 @@ from .records import Article, Entity, EventMention, Place, ReadError, ResolvedDa
 
 LEDE_SENTENCES = 3  # where a story without a dateline says where it happens
 PLACE_PREPS = frozenset({"in", "at", "near", "on", "outside", "inside"})
+LEDE_PLACE_PREPS = frozenset({"in", "at", "near"})
 # NER labels under which an unresolved name is still someone worth keeping ("Cohen", "Acme Corp");
 # an unresolved GPE is nearly always a town named as a place ("the Benghazi attacks"), not an actor
 NAMED_ENTS = frozenset({"PERSON", "ORG", "NORP"})
@@ -269,20 +270,18 @@ class Pipeline:
         clause_head = cand.trigger if cand.trigger.pos_ in ("VERB", "AUX") else (
             governing_verb(cand.trigger) or cand.trigger)
         for ent in state.sentence_ents:
-            if ent.label_ in ("GPE", "LOC", "FAC") and not inside_arg(ent) and ent.start > sent.start \
-                    and in_clause(ent.root, clause_head):
-                prev = ent.doc[ent.start - 1]
-                if prev.lower_ in PLACE_PREPS or (prev.lower_ == "the" and ent.start > 1
-                                                   and ent.doc[ent.start - 2].lower_ in PLACE_PREPS):
-                    options.append(ent)
+            if ent.label_ in PLACE_ENTS and not inside_arg(ent) and ent.start > sent.start \
+                    and in_clause(ent.root, clause_head) and after_prep(ent, PLACE_PREPS):
+                options.append(ent)
         for span in options:
             place = self.gazetteer.resolve(span.text, context_countries=context, ner=span.root.ent_type_ or None)
             if place is not None and place.level == "country" and span.start > 0 and \
                     span.doc[span.start - 1].lower_ == "on":
                 continue  # "called on Israel" names a recipient, not where it happened
             if place is not None:
-                state.paragraph_place = (place, Span(span.start_char, span.end_char, span.text))
-                return place, Span(span.start_char, span.end_char, span.text)
+                evidence = Span(span.start_char, span.end_char, span.text)
+                state.paragraph_place = (place, evidence)
+                return place, evidence
         if own_time:
             return None, None
         if state.paragraph_place is not None:
@@ -299,17 +298,21 @@ class Pipeline:
         """Where the story happens when it has no dateline: the first "in X" place of its lede."""
         for sent, sent_ents in zip(sents, ents):
             for ent in sent_ents:
-                if ent.label_ not in ("GPE", "LOC", "FAC") or ent.start == 0:
+                if ent.label_ not in PLACE_ENTS or not after_prep(ent, LEDE_PLACE_PREPS):
                     continue
-                prev = ent.doc[ent.start - 1]
-                if prev.lower_ not in ("in", "at", "near") and not (
-                        prev.lower_ == "the" and ent.doc[ent.start - 2].lower_ in ("in", "at", "near")):
-                    continue
-                place = self.gazetteer.resolve(ent.text, ner=ent.label_,
-                                               context_countries=[state.actors.focus_country or ""])
+                focus = state.actors.focus_country
+                place = self.gazetteer.resolve(ent.text, ner=ent.label_, context_countries=[focus] if focus else ())
                 if place is not None and place.level != "country":
                     return place
         return None
+
+
+def after_prep(ent: SpacySpan, preps: frozenset[str]) -> bool:
+    """Whether a name follows one of these prepositions, with or without "the" ("in (the) Gaza Strip")."""
+    doc, i = ent.doc, ent.start
+    if i > 0 and doc[i - 1].lower_ in preps:
+        return True
+    return i > 1 and doc[i - 1].lower_ == "the" and doc[i - 2].lower_ in preps
 
 
 def in_clause(tok: Token, clause_head: Token) -> bool:
