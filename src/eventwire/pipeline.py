@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace as _replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -126,6 +126,12 @@ class Pipeline:
                     out.append(mention)
         return out
 
+    def _placed_agent(self, ent: Entity, country: str) -> Entity:
+        if ent.kind != "agent" or ent.country == country or not (ent.country is None or "+focus:" in ent.evidence):
+            return ent
+        return _replace(ent, country=country, code=self.kb.code(country, ent.sector),
+                        evidence=ent.evidence.split("+focus:")[0] + f"+place:{country}")
+
     def _is_town(self, span: SpacySpan) -> bool:
         place = self.gazetteer.resolve(span.text, ner="GPE")
         return place is not None and place.level in ("city", "sub-city") and place.score >= 0.8
@@ -207,20 +213,14 @@ class Pipeline:
                                         own_time=bool(when.historical or caption))
         if state.story_date is None and not (when.historical or caption):
             state.story_date = when.date  # the first reported event sets the story's own day
+        # copies, never edits: the article's actor memory holds these same entities for later mentions
         if place is not None and place.country and place is not state.dateline_place:
             # "police" took the article's focus country; a place named for the event says better
-            for ent in actor + recipient:
-                if ent.kind == "agent" and (ent.country is None or "+focus:" in ent.evidence) \
-                        and ent.country != place.country:
-                    ent.country = place.country
-                    ent.code = self.kb.code(place.country, ent.sector)
-                    ent.evidence = ent.evidence.split("+focus:")[0] + f"+place:{place.country}"
+            actor, recipient = ([self._placed_agent(e, place.country) for e in group] for group in (actor, recipient))
         if cand.event in ("ASSAULT", "MOBILIZE"):
-            for ent in actor:
-                if ent.sector is None and ent.country and ent.kind in ("state", "agent"):
-                    # "Israeli airstrikes", "Russia shelled": a state uses force through its military
-                    ent.sector, ent.code = "MIL", self.kb.code(ent.country, "MIL")
-                    ent.evidence += "+force:MIL"
+            # "Israeli airstrikes", "Russia shelled": a state uses force through its military
+            actor = [_replace(e, sector="MIL", code=self.kb.code(e.country, "MIL"), evidence=e.evidence + "+force:MIL")
+                     if e.sector is None and e.country and e.kind in ("state", "agent") else e for e in actor]
         known = [e.score for e in actor + recipient]
         confidence = cand.weight * (0.5 + 0.5 * sum(known) / len(known))
         if thing_object:
