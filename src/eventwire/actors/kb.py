@@ -24,7 +24,9 @@ SECTORS = frozenset(
     "GOV MIL COP JUD LEG PTY REB INS OPP CVL BUS MED NGO IGO SPY EDU REL REF LAB HLH CRM ELI".split()
 )
 ORG_KINDS = frozenset({"igo", "organisation", "group"})
-FILES = ("countries.yaml", "organisations.yaml", "people.yaml", "agents.yaml")
+# load order matters: organisations refer to countries, people to both; every YAML file in a
+# folder listed here is read in name order
+FILES = ("countries.yaml", "organisations.yaml", "groups", "people", "agents.yaml")
 SECTIONS = ("countries", "organisations", "people", "agents", "titles", "non_actors")
 
 # Name particles that belong to a surname ("al-Arouri", "von der Leyen", "bin Salman").
@@ -317,7 +319,15 @@ def _read_yaml(text: str, file: str) -> dict[str, Any]:
 def _packaged() -> tuple[tuple[str, dict[str, Any]], ...]:
     """The packaged YAML, parsed once per process (read-only afterwards)."""
     data = resources.files("eventwire.actors").joinpath("data")
-    return tuple((name, _read_yaml(data.joinpath(name).read_text(encoding="utf-8"), name)) for name in FILES)
+    out = []
+    for name in FILES:
+        node = data.joinpath(name)
+        if node.is_dir():
+            parts = sorted((f for f in node.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+            out.extend((f"{name}/{f.name}", _read_yaml(f.read_text(encoding="utf-8"), f"{name}/{f.name}")) for f in parts)
+        elif node.is_file():
+            out.append((name, _read_yaml(node.read_text(encoding="utf-8"), name)))
+    return tuple(out)
 
 
 def _overlay_docs(path: Path) -> list[tuple[str, dict[str, Any]]]:
