@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -33,10 +32,8 @@ def one(resolver: ActorResolver, text: str, doc: DocumentActors, **kw) -> Entity
 # --- knowledge base ---------------------------------------------------------------------------
 
 
-def test_load_is_fast_and_complete() -> None:
-    t = time.perf_counter()
+def test_load_is_complete() -> None:  # load time is measured by benchmarks/actors.py
     kb = KnowledgeBase.load()
-    assert time.perf_counter() - t < 5  # generous on a loaded CI machine; it takes ~0.15 s
     counts = kb.counts()
     assert counts["countries"] >= 200
     assert counts["organisations"] >= 150
@@ -368,6 +365,58 @@ def test_validation_names_file_and_entry(tmp_path: Path, yaml_text: str, message
     with pytest.raises(ValueError) as err:
         KnowledgeBase.load(path)
     assert "bad.yaml" in str(err.value) and message in str(err.value)
+
+
+OFFICES = """\
+countries:
+  - {iso3: QQL, iso2: "QL", name: Quillandia, demonyms: [Quillandian], capitals: [Inkport]}
+people:
+  - name: Harriet Quillfeather
+    country: QQL
+    sector: PTY
+    roles:
+      - {role: Home Secretary, sector: GOV, start: 2031-01-01, end: 2032-01-01}
+  - name: Osric Vantablack
+    country: QQL
+    sector: PTY
+    roles:
+      - {role: Foreign Secretary, sector: GOV, start: 2031-01-01, end: 2032-01-01}
+      - {role: Prime Minister, sector: GOV, start: 2033-01-01, end: 2034-01-01}
+"""
+
+
+def test_offices_named_differently_meet_in_one_key(tmp_path: Path) -> None:
+    path = tmp_path / "offices.yaml"
+    path.write_text(OFFICES, encoding="utf-8")
+    resolver = ActorResolver(KnowledgeBase.load(path))
+    day = date(2031, 6, 1)
+    assert one(resolver, "the Quillandian interior minister", resolver.new_document(day)).name == "Harriet Quillfeather"
+    assert one(resolver, "Quillandia's foreign minister", resolver.new_document(day)).name == "Osric Vantablack"
+    assert one(resolver, "the Quillandian home minister", resolver.new_document(day)).name == "Harriet Quillfeather"
+    # nobody we know held it on that day: the office, with its country, but no named holder
+    later = one(resolver, "the Quillandian foreign minister", resolver.new_document(date(2035, 1, 1)))
+    assert later.name != "Osric Vantablack" and (later.country, later.sector) == ("QQL", "GOV")
+
+
+def test_bare_surname_of_a_former_minister_is_not_a_guess(tmp_path: Path) -> None:
+    path = tmp_path / "offices.yaml"
+    path.write_text(OFFICES, encoding="utf-8")
+    resolver = ActorResolver(KnowledgeBase.load(path))
+    in_office = one(resolver, "Quillfeather", resolver.new_document(date(2031, 6, 1)))
+    assert in_office.name == "Harriet Quillfeather" and in_office.sector == "GOV"
+    # ten years on, a bare "Quillfeather" is someone else until the story names her in full
+    assert one(resolver, "Quillfeather", resolver.new_document(date(2041, 1, 1))).kind == "unresolved"
+    doc = resolver.new_document(date(2041, 1, 1))
+    one(resolver, "Harriet Quillfeather", doc)
+    assert one(resolver, "Quillfeather", doc).name == "Harriet Quillfeather"
+    # a former head of government is known by surname alone
+    assert one(resolver, "Vantablack", resolver.new_document(date(2041, 1, 1))).name == "Osric Vantablack"
+
+
+def test_fuzzy_results_are_cached_per_phrase(resolver: ActorResolver) -> None:
+    first = one(resolver, "Saleh al-Aruri", resolver.new_document(SAMPLE_DATE))
+    again = one(resolver, "Saleh al-Aruri", resolver.new_document(SAMPLE_DATE))
+    assert first.name == again.name == "Saleh al-Arouri" and first.evidence == again.evidence
 
 
 # --- speed (sanity only: no timing assertion) -----------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import sys
 from pathlib import Path
@@ -120,6 +122,56 @@ def eval_plv(
         result = score_coder(rows, code_sentence)
     else:
         result = score(rows, _default_classifier().classify_many)
+    result["split"] = split
+    _report(result, output)
+
+
+@eval_app.command("plover-gsr")
+def eval_plover_gsr(
+    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")] = None,
+) -> None:
+    """Actor and recipient country and sector accuracy on the PLOVER gold records: each gold mention
+    resolved in its sentence (`resolution`), and the coded event's arguments (`events`)."""
+    from . import _default
+    from .eval import find_data_dir
+    from .eval.plover_gsr import article_date, load_gsr, score_events, score_resolution
+    from .pipeline import filter_events
+    from .records import Article
+
+    pipe = _default()
+    keep = dataclasses.replace(pipe.config, keep_flagged=True)  # the gold codes intended events too
+    records = load_gsr(find_data_dir(data_dir))
+
+    def article(text: str) -> Article:
+        return Article(id="gsr", text=text, date=article_date())
+
+    result = {
+        "resolution": score_resolution(records, lambda text, ms: pipe.resolve_in_context(article(text), ms)),
+        "events": score_events(records, lambda text: filter_events(pipe.code_article(article(text)), keep)),
+        "records": len(records),
+    }
+    _report(result, output)
+
+
+@eval_app.command("conflibert-spans")
+def eval_conflibert_spans(
+    split: Annotated[str, typer.Option(help="train or test")] = "test",
+    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")] = None,
+) -> None:
+    """Source/target span precision, recall and F1 of the coder's main event on ConfliBERT's CAMEO
+    span gold (exact token boundaries, and per token)."""
+    from . import _default
+    from .eval import find_data_dir
+    from .eval.conflibert import coder_spans, load_tagged, score
+    from .pipeline import filter_events
+    from .records import Article
+
+    pipe = _default()
+    keep = dataclasses.replace(pipe.config, keep_flagged=True)
+    sentences = load_tagged(find_data_dir(data_dir), split)
+    result = score(sentences, lambda s: coder_spans(s, filter_events(pipe.code_article(Article("s", s.text)), keep)))
     result["split"] = split
     _report(result, output)
 

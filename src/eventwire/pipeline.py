@@ -126,6 +126,23 @@ class Pipeline:
                     out.append(mention)
         return out
 
+    def resolve_in_context(self, article: Article, mentions: list[tuple[str, int]]) -> list[Entity | None]:
+        """Resolve given phrases (text, character offset) of an article in text order, with the
+        document context an argument gets: the article date, the focus country and earlier mentions.
+        For evaluating and explaining resolution apart from the coder's choice of arguments."""
+        doc = self.nlp(article.text)
+        actors = self.resolver.new_document(article.date)
+        dateline = nlp_mod.find_dateline(article.text)
+        place = self.gazetteer.resolve(dateline.text, ner="GPE") if dateline is not None else None
+        actors.focus_country = self._focus_country(doc, place)
+        out: list[Entity | None] = []
+        for text, start in mentions:
+            span = doc.char_span(start, start + len(text), alignment_mode="expand") if start >= 0 else None
+            ner = (span.root.ent_type_ or None) if span is not None else None
+            found = self.resolver.resolve(text, actors, ner=ner, start=start if start >= 0 else None)
+            out.append(found[0] if found else None)
+        return out
+
     def _placed_agent(self, ent: Entity, country: str) -> Entity:
         if ent.kind != "agent" or ent.country == country or not (ent.country is None or "+focus:" in ent.evidence):
             return ent

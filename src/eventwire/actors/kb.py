@@ -81,9 +81,30 @@ def name_keys(text: str) -> tuple[str, str, bool]:
     return cs, ci, letters < _SHORT
 
 
+def sorted_words(key: str) -> str:
+    """A folded key with its words in order: the form token_sort_ratio compares."""
+    return " ".join(sorted(key.split()))
+
+
+# Offices that countries name differently: one key each, so "the British foreign minister" finds
+# the Foreign Secretary and "India's home minister" the holder of the interior portfolio.
+_OFFICE_SYNONYMS = {
+    "foreign minister": ("foreign secretary", "minister of foreign affairs", "foreign affairs minister",
+                         "external affairs minister", "secretary of state", "minister for foreign affairs"),
+    "defense minister": ("defense secretary", "secretary of defense", "minister of defense", "war secretary",
+                         "secretary of war", "minister for defense", "war minister"),
+    "interior minister": ("home minister", "home secretary", "minister of interior", "minister of the interior",
+                          "homeland security secretary", "secretary of homeland security", "home affairs minister",
+                          "minister of home affairs", "public security minister", "minister of public security"),
+    "prime minister": ("premier",),
+}
+_OFFICE_KEY = {alt: key for key, alts in _OFFICE_SYNONYMS.items() for alt in alts}
+
+
 def norm_title(key: str) -> str:
-    """Office names spelled either way meet in one key ("defense minister")."""
-    return key.replace("defence", "defense")
+    """Office names spelled either way, or named differently by country, meet in one key."""
+    key = key.replace("defence", "defense")
+    return _OFFICE_KEY.get(key, key)
 
 
 def surname_keys(name: str) -> tuple[str, ...]:
@@ -380,7 +401,8 @@ class KnowledgeBase:
         self.surname_index: dict[str, str] = {}
         self.offices: dict[tuple[str, str], tuple[tuple[Person, Term], ...]] = {}
         # fuzzy candidates per spaCy label ("" = any), sorted by length so a query only meets
-        # names long enough to reach the ratio cut-off
+        # names long enough to reach the ratio cut-off; keys are stored with their words sorted,
+        # so a plain ratio equals token_sort_ratio without re-sorting every name on every lookup
         self.fuzzy_keys: dict[str, list[str]] = {}
         self.fuzzy_hits: dict[str, list[Hit]] = {}
         self.fuzzy_lens: dict[str, list[int]] = {}
@@ -685,7 +707,7 @@ class KnowledgeBase:
         hits["NORP"] += hits["ORG"]
         for g in keys:
             order = sorted(range(len(keys[g])), key=lambda k: len(keys[g][k]))
-            self.fuzzy_keys[g] = [keys[g][k] for k in order]
+            self.fuzzy_keys[g] = [sorted_words(keys[g][k]) for k in order]
             self.fuzzy_hits[g] = [hits[g][k] for k in order]
             self.fuzzy_lens[g] = [len(k) for k in self.fuzzy_keys[g]]
 

@@ -24,8 +24,8 @@ from rapidfuzz import fuzz, process
 
 from ..records import Entity, Span
 from .kb import (
-    PARTICLES, Hit, KnowledgeBase, Organisation, Person, Term, fold, name_keys, norm_title, strip_accents,
-    surname_keys,
+    PARTICLES, Hit, KnowledgeBase, Organisation, Person, Term, fold, name_keys, norm_title, sorted_words,
+    strip_accents, surname_keys,
 )
 
 _TOKEN = re.compile(r"\w+")
@@ -185,6 +185,7 @@ class ActorResolver:
     def __init__(self, kb: KnowledgeBase, *, cache_size: int = 8192) -> None:
         self.kb = kb
         self._cache: dict[str, _Analysis] = {}  # phrase analysis only; never article state
+        self._fuzzy_cache: dict[tuple[str, str], tuple[int, float] | None] = {}
         self._cache_size = cache_size
 
     def new_document(self, article_date: date | None = None, focus_country: str | None = None) -> DocumentActors:
@@ -564,7 +565,7 @@ class ActorResolver:
             return _copy(seen, text=a.text, score=min(seen.score, 0.9), evidence=f"surname:{seen.name}"), ()
         if bare:
             pid = self.kb.surname_index.get(full) or self.kb.surname_index.get(words[-1])
-            if pid is not None:
+            if pid is not None and _known_by_surname(self.kb.people[pid], doc.article_date):
                 p = self.kb.people[pid]
                 return self._person(a.text, p, doc.article_date, None, None, a.former,
                                     f"kb-surname:{p.name}", 0.85)
@@ -721,13 +722,22 @@ class ActorResolver:
                                    evidence=f"fuzzy-surname:{seen.name}~{best[1]:.0f}"), ()
             if ner and ner not in ("PERSON", "ORG", "GPE", "NORP"):
                 continue
-            lens = self.kb.fuzzy_lens[group]
-            lo, hi = bisect.bisect_left(lens, int(len(q) * 0.8)), bisect.bisect_right(lens, int(len(q) * 1.23) + 1)
-            best = process.extractOne(q, self.kb.fuzzy_keys[group][lo:hi], scorer=fuzz.token_sort_ratio,
-                                      processor=None, score_cutoff=90)
-            if best is None:
+            key = (group, q)
+            found = self._fuzzy_cache.get(key, False)
+            if found is False:  # the knowledge-base half depends on the phrase only: cache it
+                lens = self.kb.fuzzy_lens[group]
+                lo = bisect.bisect_left(lens, int(len(q) * 0.8))
+                hi = bisect.bisect_right(lens, int(len(q) * 1.23) + 1)
+                best = process.extractOne(sorted_words(q), self.kb.fuzzy_keys[group][lo:hi], scorer=fuzz.ratio,
+                                          processor=None, score_cutoff=90)
+                found = None if best is None else (lo + best[2], best[1])
+                if len(self._fuzzy_cache) >= self._cache_size:
+                    self._fuzzy_cache.clear()
+                self._fuzzy_cache[key] = found
+            if found is None:
                 continue
-            hit = self.kb.fuzzy_hits[group][lo + best[2]]
+            best = (None, found[1])
+            hit = self.kb.fuzzy_hits[group][found[0]]
             score = round(best[1] / 100 * 0.9, 3)
             evidence = f"fuzzy:{hit.form}~{best[1]:.0f}"
             if hit.type == "person":
@@ -746,6 +756,18 @@ class ActorResolver:
     @staticmethod
     def _unresolved(text: str, why: str) -> Entity:
         return Entity(text, text, "unresolved", score=0.0, evidence=why)
+
+
+def _known_by_surname(p: Person, day: date | None) -> bool:
+    """A bare surname with no full name before it is a name news expects readers to know. Someone
+    whose only offices were ministries is not that outside their term: an interior minister of 2004
+    is not "Smith" in a 2020 story. Heads of state and figures kept for other reasons are."""
+    if any(t.covers(day) for t in p.roles):
+        return True
+    return not p.roles or not all(_MINISTERIAL.search(t.role or "") for t in p.roles)
+
+
+_MINISTERIAL = re.compile(r"(?i)(?<!prime )(?<!first )(?<!general )\b(minister|secretary(?![- ]general)|attorney general)\b")
 
 
 def _copy(e: Entity, **changes: object) -> Entity:
