@@ -433,3 +433,19 @@ def test_ten_thousand_lookups(resolver: ActorResolver) -> None:
         n += len(resolver.resolve(phrases[i % len(phrases)], doc))
     assert n >= 10_000
     assert len(doc.recent) <= 50
+
+
+def test_ethnic_groups_belong_where_they_live(resolver: ActorResolver) -> None:
+    doc = resolver.new_document(SAMPLE_DATE)
+    doc.focus_country = "MKD"
+    minority = one(resolver, "ethnic Albanians", doc)
+    assert (minority.country, minority.sector) == ("MKD", "CVL") and minority.evidence.startswith("ethnic:")
+    assert one(resolver, "ethnic Turks in Germany", resolver.new_document(SAMPLE_DATE)).country == "DEU"
+    # without "ethnic" a demonym is the country's people; with no other country it stays so
+    assert one(resolver, "Albanians", doc).country == "ALB"
+    assert one(resolver, "ethnic Albanians", resolver.new_document(SAMPLE_DATE)).country == "ALB"
+
+
+def test_portfolio_titles_are_not_party_names(resolver: ActorResolver) -> None:
+    minister = one(resolver, "Serbian Labour Minister Jovana Izmislic", resolver.new_document(SAMPLE_DATE))
+    assert (minister.country, minister.sector, minister.name) == ("SRB", "GOV", "Jovana Izmislic")

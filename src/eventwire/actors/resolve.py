@@ -348,6 +348,9 @@ class ActorResolver:
                 return self._owned(a, ms, run.j, found, doc)
 
         geo = next((m for m in ms if m.first(*_GEO) and not m.first("org", "person")), None)
+        residence = self._residence(a, ms, geo, doc)
+        if residence is not None:
+            return residence
         orgs = [m for m in ms if m.first("org")]
         agents = [m for m in ms if m.first("agent")]
 
@@ -457,6 +460,25 @@ class ActorResolver:
                           score=0.5 if focus else 0.3,
                           evidence=f"title:{t.form}" + (f"+focus:{focus}" if focus else "")), None
         return None
+
+    def _residence(self, a: _Analysis, ms: list[_Match], geo: _Match | None,
+                   doc: DocumentActors) -> _Found | None:
+        """"Ethnic Albanians" are people of the country they live in (the CAMEO convention), not of
+        Albania: a later place in the phrase ("... in Macedonia"), else the article's focus country."""
+        if geo is None or geo.i == 0 or a.toks[geo.i - 1].ci != "ethnic":
+            return None
+        g = geo.first("demonym")
+        if g is None:
+            return None
+        later = next((h for m in ms if m.i > geo.i and (h := m.first("country", "capital", "place"))), None)
+        home = later.ref if later is not None else doc.focus_country
+        if home is None or home == g.ref:
+            return None
+        agent = _pick_agent([m for m in ms if m.first("agent")], a)
+        sector = h.sector if agent is not None and (h := agent.first("agent")) else "CVL"
+        how = f"place:{later.form}" if later is not None else f"focus:{home}"
+        return Entity(a.text, _clean(a.text), "agent", home, sector, self.kb.code(home, sector), score=0.6,
+                      evidence=f"ethnic:{g.form}+{how}"), None
 
     def _title_then_name(self, a: _Analysis, doc: DocumentActors, head: list[_Match],
                          head_runs: list[_Run]) -> _Found | None:
