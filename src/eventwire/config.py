@@ -18,6 +18,8 @@ class Config:
     min_confidence: float = 0.35
     # Emit negated and hypothetical events (flagged) instead of dropping them.
     keep_flagged: bool = False
+    # Fill an event's missing actor or recipient from the learned argument tagger (coding/spans.py).
+    argument_tagger: bool = True
     # A user overlay of actors that wins over the built-in knowledge base.
     actors_overlay: Path | None = None
     # Where derived indexes (gazetteer) are cached; None = $EVENTWIRE_CACHE or ~/.cache/eventwire.

@@ -17,6 +17,7 @@ from . import nlp as nlp_mod
 from .actors import ActorResolver, DocumentActors, KnowledgeBase
 from .coding import Candidate, LexiconCoder
 from .coding.lexicon import PLACE_ENTS, governing_verb
+from .coding.spans import ArgumentTagger, main_candidate
 from .config import Config
 from .contexts import ContextTagger
 from .dates import DateResolver, is_caption
@@ -56,10 +57,11 @@ class Pipeline:
         self.config = config or Config()
         self.nlp = nlp or nlp_mod.load_nlp(self.config.model_for("en"))
         self.ontology = ontology or load_ontology("en")
-        self.kb = kb or KnowledgeBase.load(overlay=self.config.actors_overlay)
+        self.kb = kb or KnowledgeBase.load(overlay=self.config.actors_overlay, cache_dir=self.config.cache_dir)
         self.gazetteer = gazetteer or load_gazetteer(self.config.cache_dir)
         self.resolver = ActorResolver(self.kb)
         self.coder = LexiconCoder(self.ontology, agent_words=self.kb.agent_words())
+        self.tagger = ArgumentTagger.packaged(self.kb.word_kinds) if self.config.argument_tagger else None
         self.contexts = ContextTagger.load("en")
 
     # -- batch entry points -------------------------------------------------------------------
@@ -119,7 +121,10 @@ class Pipeline:
                 state.dates.resolve(sent.text, sent.start_char, date_spans=date_spans, paragraph_start=para_start)
                 continue
             caption = is_caption(sent.text)
+            main = main_candidate(candidates)
             for cand in candidates:
+                if self.tagger is not None and cand is main:
+                    cand = self.tagger.complete(sent, cand)
                 mention = self._mention(article, index, sent, cand, state, date_spans,
                                         para_start=para_start, caption=caption)
                 if mention is not None:

@@ -9,6 +9,7 @@ regular expressions over thousands of names.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ..cache import default_cache_dir, read_cached, write_cached
 
 SECTORS = frozenset(
     "GOV MIL COP JUD LEG PTY REB INS OPP CVL BUS MED NGO IGO SPY EDU REL REF LAB HLH CRM ELI".split()
@@ -337,25 +340,43 @@ def _read_yaml(text: str, file: str) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=1)
-def _packaged() -> tuple[tuple[str, dict[str, Any]], ...]:
-    """The packaged YAML, parsed once per process (read-only afterwards)."""
+def _packaged_files() -> tuple[tuple[str, bytes], ...]:
+    """The packaged data files in load order, as bytes (read once per process)."""
     data = resources.files("eventwire.actors").joinpath("data")
     out = []
     for name in FILES:
         node = data.joinpath(name)
         if node.is_dir():
             parts = sorted((f for f in node.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
-            out.extend((f"{name}/{f.name}", _read_yaml(f.read_text(encoding="utf-8"), f"{name}/{f.name}")) for f in parts)
+            out.extend((f"{name}/{f.name}", f.read_bytes()) for f in parts)
         elif node.is_file():
-            out.append((name, _read_yaml(node.read_text(encoding="utf-8"), name)))
+            out.append((name, node.read_bytes()))
     return tuple(out)
 
 
-def _overlay_docs(path: Path) -> list[tuple[str, dict[str, Any]]]:
+@functools.lru_cache(maxsize=1)
+def _packaged() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """The packaged YAML, parsed once per process (read-only afterwards)."""
+    return tuple((name, _read_yaml(raw.decode("utf-8"), name)) for name, raw in _packaged_files())
+
+
+def _cache_key(extra: list[tuple[str, bytes]]) -> str:
+    """Changes with the data, the overlay, and the code that builds the indexes from them."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for name, raw in (*_packaged_files(), *extra):
+        h.update(name.encode() + b"\0" + hashlib.sha256(raw).digest())
+    return f"eventwire-actors/{h.hexdigest()[:24]}"
+
+
+def _overlay_files(path: Path) -> list[Path]:
     files = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
     if not files:
         raise ValueError(f"{path}: no YAML files in overlay directory")
-    return [(str(f), _read_yaml(f.read_text(encoding="utf-8"), str(f))) for f in files]
+    return files
+
+
+def _overlay_docs(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    return [(str(f), _read_yaml(f.read_text(encoding="utf-8"), str(f))) for f in _overlay_files(path)]
 
 
 @dataclass(slots=True)
@@ -388,7 +409,7 @@ class KnowledgeBase:
     """Countries, organisations, people and generic agent nouns, with lookup indexes."""
 
     __slots__ = ("countries", "organisations", "people", "index_ci", "index_cs", "first_ci", "first_cs",
-                 "surname_index", "offices", "fuzzy_keys", "fuzzy_hits", "fuzzy_lens", "_counts", "_agent_words")
+                 "surname_index", "offices", "fuzzy_keys", "fuzzy_hits", "fuzzy_lens", "_counts", "_agent_words", "_word_kinds")
 
     def __init__(self, raw: dict[str, list[_Raw]]) -> None:
         self.countries: dict[str, Country] = {}
@@ -406,24 +427,40 @@ class KnowledgeBase:
         self.fuzzy_keys: dict[str, list[str]] = {}
         self.fuzzy_hits: dict[str, list[Hit]] = {}
         self.fuzzy_lens: dict[str, list[int]] = {}
+        self._word_kinds: dict[str, frozenset[str]] = {}
         self._build(raw)
 
     # -- public API --------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, overlay: Path | str | None = None) -> KnowledgeBase:
+    def load(cls, overlay: Path | str | None = None, *, cache_dir: Path | None = None) -> KnowledgeBase:
         """Packaged data plus an optional overlay (a YAML file, or a directory of them).
 
         An overlay has the packaged files' format: any of the sections countries, organisations,
         people, agents, titles, non_actors. Its entries replace packaged ones with the same
         identity (iso3, id, or a person's id/name) and win when a name means several things.
         Raises ValueError naming the file and entry when the data is inconsistent.
+
+        The built indexes are cached as a pickle in `cache_dir` ($EVENTWIRE_CACHE or
+        ~/.cache/eventwire), keyed by the data, the overlay and this module's code: parsing
+        thousands of YAML entries takes about a second, loading the cache a fifth of that.
         """
         if overlay is None:
-            return _builtin()
+            return _builtin(cache_dir)
         path = Path(overlay)
         if not path.exists():
             raise ValueError(f"{path}: overlay not found")
+        files = _overlay_files(path)
+        key = _cache_key([(str(f), f.read_bytes()) for f in files])
+        cache = Path(cache_dir if cache_dir is not None else default_cache_dir()) / "actors-overlay.pickle"
+        kb = read_cached(cache, key, cls)
+        if kb is None:
+            kb = cls._merged(path)
+            write_cached(cache, key, kb)
+        return kb
+
+    @classmethod
+    def _merged(cls, path: Path) -> KnowledgeBase:
         base = _collect(list(_packaged()), overlay=False)
         over = _collect(_overlay_docs(path), overlay=True)
         merged = {
@@ -477,6 +514,16 @@ class KnowledgeBase:
         """Every indexed meaning of a whole name (for tests, debugging and other stages)."""
         cs, ci, short = name_keys(text)
         return self.index_cs.get(cs, ()) if short else self.index_ci.get(ci, ()) + self.index_cs.get(cs, ())
+
+    def word_kinds(self, word: str) -> frozenset[str]:
+        """What one word can stand for ("country", "demonym", "agent", ...): a feature for taggers
+        that must not see the word itself. Memoised; the answers never change for a loaded KB."""
+        kinds = self._word_kinds.get(word)
+        if kinds is None:
+            kinds = frozenset(h.type for h in self.lookup(word)) if word[:1].isalpha() else frozenset()
+            if len(self._word_kinds) < 200_000:
+                self._word_kinds[word] = kinds
+        return kinds
 
     def code(self, country: str | None, sector: str | None) -> str | None:
         """CAMEO-style code: the country's code followed by the sector."""
@@ -734,7 +781,13 @@ def _person_ident(r: _Raw) -> Any:
     return r.entry.get("id") or _slug(str(r.entry.get("name", "")))
 
 
-@functools.lru_cache(maxsize=1)
-def _builtin() -> KnowledgeBase:
-    """The packaged knowledge base, built once per process; treat it as read-only."""
-    return KnowledgeBase(_collect(list(_packaged()), overlay=False))
+@functools.lru_cache(maxsize=2)
+def _builtin(cache_dir: Path | None = None) -> KnowledgeBase:
+    """The packaged knowledge base, loaded once per process; treat it as read-only."""
+    key = _cache_key([])
+    cache = Path(cache_dir if cache_dir is not None else default_cache_dir()) / "actors.pickle"
+    kb = read_cached(cache, key, KnowledgeBase)
+    if kb is None:
+        kb = KnowledgeBase(_collect(list(_packaged()), overlay=False))
+        write_cached(cache, key, kb)
+    return kb

