@@ -569,3 +569,10 @@ def test_ethnic_groups_belong_where_they_live(resolver: ActorResolver) -> None:
 def test_portfolio_titles_are_not_party_names(resolver: ActorResolver) -> None:
     minister = one(resolver, "Serbian Labour Minister Jovana Izmislic", resolver.new_document(SAMPLE_DATE))
     assert (minister.country, minister.sector, minister.name) == ("SRB", "GOV", "Jovana Izmislic")
+
+
+def test_armed_forces_of_an_international_body_are_military(resolver: ActorResolver) -> None:
+    troops = one(resolver, "NATO peacekeeping troops", resolver.new_document(SAMPLE_DATE))
+    assert (troops.name, troops.kind, troops.sector, troops.code) == ("NATO", "igo", "MIL", "IGONAT")
+    assert one(resolver, "UN peacekeepers", resolver.new_document(SAMPLE_DATE)).sector == "MIL"
+    assert one(resolver, "the UN Security Council", resolver.new_document(SAMPLE_DATE)).sector == "IGO"

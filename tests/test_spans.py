@@ -80,6 +80,8 @@ def test_packaged_tagger_fills_a_missing_recipient_and_keeps_the_rest(pipe) -> N
 @pytest.mark.parametrize("text", [
     "Police said two men were killed in the clashes on Sunday.",  # the speaker is no killer
     "Two protesters were arrested outside parliament on Monday.",  # agentless passive stays so
+    "Two former ministers were among 250 activists arrested on their way to the rally.",  # reduced relative
+    "Police suspect that two men died in the explosion at the market.",  # a belief about the event
 ])
 def test_tagger_adds_no_actor_the_rules_leave_out(pipe, text: str) -> None:
     sent = pipe.nlp(text)[:]

@@ -93,6 +93,10 @@ def code(
     raise typer.Exit(1 if failures else 0)
 
 
+DataDirOpt = Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")]
+OutputOpt = Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")]
+
+
 def _report(result: dict, output: Path | None) -> None:
     text = json.dumps(result, indent=2)
     print(text)
@@ -103,8 +107,8 @@ def _report(result: dict, output: Path | None) -> None:
 @eval_app.command("plv")
 def eval_plv(
     split: Annotated[str, typer.Option(help="train or test")] = "test",
-    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")] = None,
+    data_dir: DataDirOpt = None,
+    output: OutputOpt = None,
     coder: Annotated[bool, typer.Option("--coder", help="Score the full event coder (does it find the gold "
                                                         "relation?) instead of `classify`.")] = False,
 ) -> None:
@@ -129,8 +133,8 @@ def eval_plv(
 
 @eval_app.command("plover-gsr")
 def eval_plover_gsr(
-    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")] = None,
+    data_dir: DataDirOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Actor and recipient country and sector accuracy on the PLOVER gold records: each gold mention
     resolved in its sentence (`resolution`), and the coded event's arguments (`events`)."""
@@ -158,32 +162,43 @@ def eval_plover_gsr(
 @eval_app.command("conflibert-spans")
 def eval_conflibert_spans(
     split: Annotated[str, typer.Option(help="train or test")] = "test",
-    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")] = None,
+    data_dir: DataDirOpt = None,
+    output: OutputOpt = None,
+    tagger: Annotated[bool, typer.Option("--tagger", help="Score the argument tagger's own spans for the "
+                                                          "coder's main event instead of the coded events.")] = False,
 ) -> None:
     """Source/target span precision, recall and F1 of the coder's main event on ConfliBERT's CAMEO
     span gold (exact token boundaries, and per token)."""
     from . import _default
     from .eval import find_data_dir
-    from .eval.conflibert import coder_spans, load_tagged, score
+    from .eval.conflibert import coder_spans, load_tagged, main_candidate, parse_tagged, score
     from .pipeline import filter_events
     from .records import Article
 
     pipe = _default()
     keep = dataclasses.replace(pipe.config, keep_flagged=True)
     sentences = load_tagged(find_data_dir(data_dir), split)
-    result = score(sentences, lambda s: coder_spans(s, filter_events(pipe.code_article(Article("s", s.text)), keep)))
+    if tagger:
+        if pipe.tagger is None:
+            raise typer.BadParameter("no argument tagger is installed (eventwire train spans)")
+        tagged = {id(s): {("S" if r == "R" else r, a, b) for r, a, b in pipe.tagger.tag(sent, main_candidate(
+            pipe.coder, sent))} for s, sent in zip(sentences, parse_tagged(pipe.nlp, sentences))}
+        result = score(sentences, lambda s: tagged[id(s)])
+    else:
+        result = score(sentences, lambda s: coder_spans(s, filter_events(pipe.code_article(Article("s", s.text)),
+                                                                         keep)))
     result["split"] = split
+    result["spans_from"] = "tagger" if tagger else "coded events"
     _report(result, output)
 
 
 @eval_app.command("india-police")
 def eval_india(
-    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
+    data_dir: DataDirOpt = None,
     limit: Annotated[Optional[int], typer.Option(help="Only the first N documents (after --skip).")] = None,
     skip: Annotated[int, typer.Option(help="Leave out the first N documents (e.g. ones inspected while "
                                            "developing).")] = 0,
-    output: Annotated[Optional[Path], typer.Option("-o", help="Also write the figures as JSON here.")] = None,
+    output: OutputOpt = None,
 ) -> None:
     """Police actions in IndiaPoliceEvents: sentence-level precision/recall of arrests and force by police."""
     from . import _default
@@ -200,7 +215,7 @@ def eval_india(
 
 @train_app.command("plv")
 def train_plv(
-    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
+    data_dir: DataDirOpt = None,
     output: Annotated[Path, typer.Option("-o", help="Where to write the model.")] =
         Path(__file__).parent / "coding" / "relation_model.json.gz",
     c: Annotated[float, typer.Option(help="Inverse regularisation strength (3 was best in 5-fold "
@@ -226,7 +241,7 @@ def train_plv(
 
 @train_app.command("spans")
 def train_spans(
-    data_dir: Annotated[Optional[Path], typer.Option(help="The shared gold data folder.")] = None,
+    data_dir: DataDirOpt = None,
     output: Annotated[Path, typer.Option("-o", help="Where to write the model.")] =
         Path(__file__).parent / "coding" / "span_model.crfsuite",
     c1: Annotated[float, typer.Option(help="L1 penalty (0.5 with c2 0.05 was best in 3-fold CV on train).")] = 0.5,

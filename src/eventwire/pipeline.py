@@ -145,7 +145,10 @@ class Pipeline:
             span = doc.char_span(start, start + len(text), alignment_mode="expand") if start >= 0 else None
             ner = (span.root.ent_type_ or None) if span is not None else None
             found = self.resolver.resolve(text, actors, ner=ner, start=start if start >= 0 else None)
-            out.append(found[0] if found else None)
+            ent = found[0] if found else None
+            if ent is not None and ent.kind == "unresolved":
+                ent = self._town(ent, ner, actors.focus_country) or ent
+            out.append(ent)
         return out
 
     def _placed_agent(self, ent: Entity, country: str) -> Entity:
@@ -154,9 +157,17 @@ class Pipeline:
         return _replace(ent, country=country, code=self.kb.code(country, ent.sector),
                         evidence=ent.evidence.split("+focus:")[0] + f"+place:{country}")
 
-    def _is_town(self, span: SpacySpan) -> bool:
-        place = self.gazetteer.resolve(span.text, ner="GPE")
-        return place is not None and place.level in ("city", "sub-city") and place.score >= 0.8
+    def _town(self, ent: Entity, ner: str | None, focus: str | None) -> Entity | None:
+        """A town named as a participant ("Abidjan", "the people of Cizre") stands for its people:
+        the country is known, the sector is not. Capitals are already metonymy for governments."""
+        if ner not in ("GPE", "LOC", "FAC"):
+            return None
+        place = self.gazetteer.resolve(ent.text, ner=ner, context_countries=[focus] if focus else ())
+        if place is None or place.country is None or place.score < 0.8 or place.level not in ("city", "sub-city"):
+            return None
+        return Entity(ent.text, place.name, "place", place.country, None, self.kb.code(place.country, None),
+                      score=round(0.6 * place.score, 3), evidence=f"town:{place.name}/{place.geonameid}",
+                      span=ent.span)
 
     def _implied_police(self, state: _ArticleState) -> Entity:
         (police,) = self.resolver.resolve("police", state.actors)[:1] or [Entity("police", "police")]
@@ -199,8 +210,10 @@ class Pipeline:
             ner = span.root.ent_type_ or None
             named = ner in NAMED_ENTS and span.root.pos_ == "PROPN"
             for ent in self.resolver.resolve(span.text, state.actors, ner=ner, start=span.start_char):
-                if ent.kind == "unresolved" and (not named or self._is_town(span)):
-                    continue  # names no one, or names a town ("the Benghazi attacks")
+                if ent.kind == "unresolved" and named:
+                    ent = self._town(ent, ner, state.actors.focus_country) or ent
+                if ent.kind == "unresolved" and not named:
+                    continue  # names no one ("the letter", "it")
                 key = ent.name if ent.kind != "unresolved" else f"?{ent.text}"
                 if key not in seen:
                     seen.add(key)

@@ -66,7 +66,7 @@ class Entity:
 
     text: str  # as written
     name: str  # canonical name; equals text when unresolved
-    kind: str = "unresolved"  # state, igo, organisation, person, group, agent, unresolved
+    kind: str = "unresolved"  # state, igo, organisation, person, group, agent, place (a town), unresolved
     country: str | None = None  # ISO3
     sector: str | None = None  # PLOVER sector: GOV MIL COP REB OPP CVL ...
     code: str | None = None  # CAMEO-style actor code, e.g. ISRGOV

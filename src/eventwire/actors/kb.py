@@ -327,7 +327,7 @@ def _slug(name: str) -> str:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def _read_yaml(text: str, file: str) -> dict[str, Any]:
+def read_yaml(text: str, file: str) -> dict[str, Any]:
     try:
         doc = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
     except (yaml.YAMLError, ValueError) as exc:
@@ -355,9 +355,9 @@ def _packaged_files() -> tuple[tuple[str, bytes], ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def _packaged() -> tuple[tuple[str, dict[str, Any]], ...]:
+def packaged_docs() -> tuple[tuple[str, dict[str, Any]], ...]:
     """The packaged YAML, parsed once per process (read-only afterwards)."""
-    return tuple((name, _read_yaml(raw.decode("utf-8"), name)) for name, raw in _packaged_files())
+    return tuple((name, read_yaml(raw.decode("utf-8"), name)) for name, raw in _packaged_files())
 
 
 def _cache_key(extra: list[tuple[str, bytes]]) -> str:
@@ -375,8 +375,8 @@ def _overlay_files(path: Path) -> list[Path]:
     return files
 
 
-def _overlay_docs(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    return [(str(f), _read_yaml(f.read_text(encoding="utf-8"), str(f))) for f in _overlay_files(path)]
+def overlay_docs(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    return [(str(f), read_yaml(f.read_text(encoding="utf-8"), str(f))) for f in _overlay_files(path)]
 
 
 @dataclass(slots=True)
@@ -461,8 +461,8 @@ class KnowledgeBase:
 
     @classmethod
     def _merged(cls, path: Path) -> KnowledgeBase:
-        base = _collect(list(_packaged()), overlay=False)
-        over = _collect(_overlay_docs(path), overlay=True)
+        base = _collect(list(packaged_docs()), overlay=False)
+        over = _collect(overlay_docs(path), overlay=True)
         merged = {
             "countries": _merge(base["countries"], over["countries"], lambda r: _ident(r, "iso3")),
             "organisations": _merge(base["organisations"], over["organisations"], lambda r: _ident(r, "id")),
@@ -788,6 +788,6 @@ def _builtin(cache_dir: Path | None = None) -> KnowledgeBase:
     cache = Path(cache_dir if cache_dir is not None else default_cache_dir()) / "actors.pickle"
     kb = read_cached(cache, key, KnowledgeBase)
     if kb is None:
-        kb = KnowledgeBase(_collect(list(_packaged()), overlay=False))
+        kb = KnowledgeBase(_collect(list(packaged_docs()), overlay=False))
         write_cached(cache, key, kb)
     return kb

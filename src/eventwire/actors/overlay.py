@@ -26,9 +26,9 @@ from .kb import (
     Organisation,
     Person,
     Term,
-    _overlay_docs,
-    _packaged,
-    _read_yaml,
+    overlay_docs,
+    packaged_docs,
+    read_yaml,
     fold,
     word_tokens,
 )
@@ -92,7 +92,7 @@ def read_overlay(path: Path) -> dict[str, list[Any]]:
     """One overlay file's sections ({} when it does not exist yet)."""
     if not path.exists():
         return {}
-    doc = _read_yaml(path.read_text(encoding="utf-8"), str(path))
+    doc = read_yaml(path.read_text(encoding="utf-8"), str(path))
     for section, items in doc.items():
         if not isinstance(items, list):
             raise ValueError(f"{path}: section '{section}' must be a list")
@@ -288,9 +288,9 @@ def sources(overlay: Path | None) -> Sources:
     files: dict[tuple[str, Any], str] = {}
     raw: dict[tuple[str, Any], dict[str, Any]] = {}
     over: set[tuple[str, Any]] = set()
-    docs = [(f"{BUILTIN}:{name}", doc, False) for name, doc in _packaged()]
+    docs = [(f"{BUILTIN}:{name}", doc, False) for name, doc in packaged_docs()]
     if overlay is not None and overlay.exists():
-        docs += [(name, doc, True) for name, doc in _overlay_docs(overlay)]
+        docs += [(name, doc, True) for name, doc in overlay_docs(overlay)]
     for file, doc, is_overlay in docs:
         for section in ("countries", "organisations", "people"):
             for entry in doc.get(section) or []:

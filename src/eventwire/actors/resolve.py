@@ -386,6 +386,12 @@ class ActorResolver:
                 holder = self._office(org.id, title_key, day, text, hint)
                 if holder is not None:
                     return holder
+            force = next((h for m in agents if m.i > org_m.i and (h := m.first("agent")) and h.sector in _FORCES),
+                         None)
+            if force is not None and org.kind == "igo":  # "UN peacekeepers", "NATO troops": armed, not diplomats
+                country, _, code = self._org_attrs(org, day)
+                return Entity(text, org.name, org.kind, country, force.sector, code, wikidata=org.wikidata, score=0.9,
+                              evidence=f"org+agent:{org.name}/{force.form}"), None
             return self._org(text, org, day, f"alias:{org.name}", 1.0), None
 
         if geo is not None:
@@ -585,7 +591,7 @@ class ActorResolver:
             seen = doc.surnames.get(words[-1])
         if seen is not None:
             return _copy(seen, text=a.text, score=min(seen.score, 0.9), evidence=f"surname:{seen.name}"), ()
-        if bare:
+        if bare and not (run.i and a.toks[run.i - 1].ci in _PREPOSITIONS):  # "based in Christian east Beirut"
             pid = self.kb.surname_index.get(full) or self.kb.surname_index.get(words[-1])
             if pid is not None and _known_by_surname(self.kb.people[pid], doc.article_date):
                 p = self.kb.people[pid]
@@ -598,11 +604,14 @@ class ActorResolver:
         covering = [t for t in p.roles if t.covers(day)]
         if not covering and title_key and not former:
             # the text itself gives the title ("Foreign Minister Zarif"): with no date, or a date outside
-            # our recorded terms, the writer's word on the role wins over our calendar
-            covering = [t for t in p.roles if t.role and norm_title(name_keys(t.role)[1]) == title_key][-1:]
-            if covering and day is not None:
-                score *= 0.9
-                evidence += "|title-in-text"
+            # our recorded terms, the writer's word on the role wins over our calendar (the nearest
+            # term with that title); a role that covers the date is what the person was that day
+            titled = [t for t in p.roles if _titled(t, title_key)]
+            if titled:
+                covering = [min(titled, key=lambda t: _distance(t, day))]
+                if day is not None:
+                    score *= 0.9
+                    evidence += "|title-in-text"
         role = covering[0] if covering else None
         if hint and len(covering) > 1:
             role = next((t for t in covering if self._term_attrs(t, p, day)[1] == hint), role)
@@ -778,6 +787,24 @@ class ActorResolver:
     @staticmethod
     def _unresolved(text: str, why: str) -> Entity:
         return Entity(text, text, "unresolved", score=0.0, evidence=why)
+
+
+_FORCES = frozenset({"MIL", "COP"})
+
+
+def _titled(term: Term, title_key: str) -> bool:
+    return bool(term.role) and norm_title(name_keys(term.role)[1]) == title_key
+
+
+def _distance(term: Term, day: date | None) -> int:
+    """Days between a date and a term (0 inside it): the writer's title points at the nearest term."""
+    if day is None:
+        return 0 if term.end is None else 1
+    if term.start and day < term.start:
+        return (term.start - day).days
+    if term.end and day >= term.end:
+        return (day - term.end).days + 1
+    return 0
 
 
 def _known_by_surname(p: Person, day: date | None) -> bool:

@@ -199,17 +199,32 @@ class ArgumentTagger:
                                          (not cand.recipients and found["T"]) else ""))
 
 
-_REPORTING = frozenset("say tell report add claim announce confirm allege state accord quote warn write".split())
+_REPORTING = frozenset("say tell report add claim announce confirm allege state accord quote warn write suspect "
+                       "believe fear think estimate expect suggest".split())
+_CONTROL = frozenset({"xcomp", "conj", "advcl"})
 
 
 def _may_be_actor(span: Span, trigger: Token) -> bool:
-    """Refuse actors the rules leave out on purpose: the speaker of a report about the event
-    ("police said two men were killed" names no killer) and the agent of an agentless passive."""
-    if any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children) and not any(
-            c.dep_ == "agent" for c in trigger.children):
+    """Refuse actors the rules leave out on purpose: the agent of an agentless passive ("were among
+    those arrested"), the speaker of a report about the event ("police said two men were killed"
+    names no killer), and anyone outside the trigger's clause ("police set up a vigil where clashes
+    occurred"). A subject reaches a trigger only through control or coordination ("agreed to send",
+    "stormed the camp and killed")."""
+    kids = {c.dep_ for c in trigger.children}
+    if "agent" not in kids and ("nsubjpass" in kids or "auxpass" in kids or (
+            trigger.tag_ == "VBN" and trigger.dep_ in ("acl", "relcl", "amod"))):
         return False
-    head = span.root.head
-    return not (span.root.dep_.startswith("nsubj") and head.lemma_ in _REPORTING and head.is_ancestor(trigger))
+    root = span.root
+    if trigger.is_ancestor(root):
+        return True
+    if not root.dep_.startswith("nsubj"):
+        return False
+    node, steps = trigger, 0
+    while node.i != root.head.i:
+        if node.dep_ not in _CONTROL or node.head.i == node.i or steps > 6:
+            return False
+        node, steps = node.head, steps + 1
+    return root.head.lemma_ not in _REPORTING
 
 
 def _widen_spans(spans: list[Span], tagged: list[Span]) -> list[Span]:

@@ -82,19 +82,9 @@ def main_candidate(coder: Coder, sent: Span) -> Candidate | None:
 
 
 def gold_spans(sent: TaggedSentence) -> Spans:
-    out: Spans = set()
-    i, labels = 0, sent.labels
-    while i < len(labels):
-        if labels[i].startswith("B-") or labels[i].startswith("I-"):  # a stray I- opens a span too
-            role = labels[i][2:]
-            j = i + 1
-            while j < len(labels) and labels[j] == f"I-{role}":
-                j += 1
-            out.add((role, i, j))
-            i = j
-        else:
-            i += 1
-    return out
+    from ..coding.spans import spans_from_tags
+
+    return set(spans_from_tags(sent.labels))
 
 
 def char_to_tokens(sent: TaggedSentence, start: int, end: int) -> tuple[int, int] | None:
