@@ -95,3 +95,53 @@ def test_content_id_is_stable():
 def test_missing_file_is_an_error(tmp_path):
     (e,) = list(read_path(tmp_path / "nope.txt", CFG))
     assert isinstance(e, ReadError) and "cannot read" in e.reason
+
+
+PAGE = """<!doctype html><html><head><title>Ministers meet in Amman | Example News</title>
+<meta property="article:published_time" content="2024-03-14T09:30:00Z">
+<meta property="og:url" content="https://news.example.org/2024/03/14/amman">
+<meta property="og:site_name" content="Example News">
+</head><body><nav>Home | World | Sport | Weather</nav><article><h1>Ministers meet in Amman</h1>
+<p>AMMAN - Jordanian Foreign Minister Ayman Safadi met his Egyptian counterpart in Amman on Thursday to
+discuss the war in Gaza, the ministry said in a statement released after the talks.</p>
+<p>The two ministers called on the international community to press for a ceasefire and for aid to
+reach civilians in the Gaza Strip, where the humanitarian situation has worsened for weeks.</p>
+<p>Safadi said Jordan would keep working with Egypt and other Arab states to end the fighting and that
+both countries rejected any displacement of Palestinians from their land.</p>
+</article><footer>Copyright Example News. All rights reserved.</footer></body></html>"""
+
+
+def test_html_page_gives_text_title_url_and_publication_date(tmp_path):
+    path = tmp_path / "amman.html"
+    path.write_text(PAGE, encoding="utf-8")
+    (item,) = list(read_path(path, CFG))
+    assert isinstance(item, Article), item
+    assert str(item.date) == "2024-03-14" and item.date_source == "metadata"
+    assert item.title == "Ministers meet in Amman"
+    assert item.url == "https://news.example.org/2024/03/14/amman"
+    assert item.text.startswith("AMMAN - Jordanian Foreign Minister")  # the headline is not the dateline
+    assert "Home | World" not in item.text and "Copyright" not in item.text
+    assert "\n\n" in item.text  # paragraphs stay paragraphs
+
+
+def test_html_without_a_date_has_none_and_directories_include_pages(tmp_path):
+    undated = PAGE.replace('<meta property="article:published_time" content="2024-03-14T09:30:00Z">', "")
+    undated = undated.replace("2024/03/14/", "")
+    (tmp_path / "a.htm").write_text(undated, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("date 2024-03-15\n" + "Police arrested two men in Nairobi on Friday. " * 3)
+    items = list(read_path(tmp_path, CFG))
+    assert [type(i).__name__ for i in items] == ["Article", "Article"]
+    page = next(i for i in items if i.source.endswith("a.htm"))
+    assert page.date is None and page.date_source is None
+
+
+@pytest.mark.parametrize("markup", [
+    "<html><body><nav>Home</nav></body></html>",  # no story at all
+    "<div>" * 5000 + "text" + "</div>" * 10,  # deeply nested and unclosed
+    "<<<>>>&&&;;",
+])
+def test_bad_html_is_a_named_error_not_a_crash(tmp_path, markup):
+    path = tmp_path / "bad.html"
+    path.write_text(markup, encoding="utf-8")
+    (item,) = list(read_path(path, CFG))
+    assert isinstance(item, ReadError) and "bad.html" in item.record

@@ -26,6 +26,8 @@ _EN_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 Item = Article | ReadError
+_HTML = (".html", ".htm")
+_MIN_PAGE_WORDS = 8
 
 
 def parse_date(value: object) -> date:
@@ -95,6 +97,39 @@ def read_text(text: str, *, id: str | None = None, source: str | None = None, co
     )
 
 
+def read_html(html: str, *, source: str, config: Config) -> Item:
+    """A web page: the story's text, title, URL and publication date from its markup (trafilatura,
+    with htmldate for the date: metadata and URL only, since dates found in the visible text are as
+    often a photo's or an anniversary's as the story's). Boilerplate such as menus is dropped."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=False,
+            date_extraction_params={"original_date": True, "extensive_search": False},
+        )
+    except Exception as exc:  # lxml raises many types on hostile markup
+        return ReadError(source, "read", f"unparseable HTML: {type(exc).__name__}: {exc}")
+    words = len((doc.text or "").split()) if doc is not None else 0
+    if words < _MIN_PAGE_WORDS:  # a menu or a cookie notice is not a story
+        return ReadError(source, "read", f"no article text found in the HTML ({words} words)")
+    lines = [ln.strip() for ln in doc.text.splitlines() if ln.strip()]
+    if lines and doc.title and lines[0] == doc.title.strip():
+        lines = lines[1:]  # the headline is kept as the title, so a dateline can open the text
+    text = "\n\n".join(lines)  # one paragraph per block, as the parser's paragraph rule expects
+    published = None
+    if doc.date:
+        try:
+            published = parse_date(doc.date[:10])
+        except ValueError:
+            published = None  # a malformed meta date is no reason to lose the story
+    article = Article(
+        id=Article.content_id(text), text=text, date=published, date_source="metadata" if published else None,
+        url=doc.url, title=doc.title, outlet=doc.sitename or doc.hostname, source=source,
+    )
+    return _finish(article, config)
+
+
 def read_jsonl_lines(lines: Iterable[str], source: str, config: Config) -> Iterator[Item]:
     """One article per line: id, date, text, optional url, title, outlet, language."""
     for n, line in enumerate(lines, start=1):
@@ -162,7 +197,7 @@ def read_path(path: str | Path, config: Config) -> Iterator[Item]:
     p = Path(path)
     if p.is_dir():
         for child in sorted(p.rglob("*")):
-            if child.is_file() and child.suffix.lower() in (".txt", ".jsonl"):
+            if child.is_file() and child.suffix.lower() in (".txt", ".jsonl", *_HTML):
                 yield from read_path(child, config)
         return
     try:
@@ -176,6 +211,8 @@ def read_path(path: str | Path, config: Config) -> Iterator[Item]:
         return
     if p.suffix.lower() == ".jsonl":
         yield from read_jsonl_lines(decoded.splitlines(), str(p), config)
+    elif p.suffix.lower() in _HTML:
+        yield read_html(decoded, source=str(p), config=config)
     else:
         yield read_text(decoded, id=p.stem, source=str(p), config=config)
 
