@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from dateparser.date import DateDataParser
 
-from eventwire.dates import DateResolver, is_caption
-from eventwire.records import ResolvedDate
+from eventwire.dates import DateResolver, dateline_date, is_caption
+from eventwire.nlp import find_dateline
+from eventwire.records import EventMention, ResolvedDate, Span
 
 SUNDAY = date(2023, 9, 17)
 SATURDAY = date(2023, 9, 16)
@@ -240,7 +241,7 @@ def test_spacy_duration_hint_is_not_a_date() -> None:
 
 
 def test_spacy_hint_admits_a_bare_year() -> None:
-    sentence = "The 2017 accord collapsed."
+    sentence = "The 2017 figures were revised."
     assert resolve(sentence).rule == "publication"  # a bare number is no date on its own ...
     rd = resolve(sentence, date_spans=[(4, 8)])  # ... but spaCy tagged it DATE
     check(rd, date(2017, 1, 1), "year", "background", historical=True)
@@ -264,6 +265,10 @@ def test_spacy_hint_admits_a_bare_year() -> None:
         ("The minister speaks with the envoy.", False),
         ("The minister told Reuters on Sunday that talks failed.", False),
         ("AMMAN (Reuters) - The minister said on Sunday that talks failed.", False),
+        ("Caption: Protesters clash with police in Cairo in 2017.", True),
+        ("Protesters clash with police in Cairo (Photo: Jane Doe)", True),
+        ("Protesters clash with police (Image: SOME AGENCY)", True),
+        ("The minister's caption: nothing to add.", False),  # "caption:" counts only as a line's label
     ],
 )
 def test_is_caption(sentence: str, expected: bool) -> None:
@@ -521,3 +526,212 @@ def test_new_paragraph_returns_to_the_section_frame_not_a_passing_date() -> None
     assert passing.date == date(2016, 12, 10)
     later = r.resolve("The White House condemned the shooting.", 120, paragraph_start=True)
     assert (later.date, later.rule) == (date(2016, 12, 19), "carried")
+
+
+# --- ranges ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense", "start", "end", "precision"),
+    [
+        ("The ministers met between 3 and 5 May.", "past", date(2023, 5, 3), date(2023, 5, 5), "day"),
+        ("The ministers met from 3 to 5 May.", "past", date(2023, 5, 3), date(2023, 5, 5), "day"),
+        ("The ministers met 3-5 May.", "past", date(2023, 5, 3), date(2023, 5, 5), "day"),
+        ("The ministers met May 3-5.", "past", date(2023, 5, 3), date(2023, 5, 5), "day"),
+        ("The ministers met on 3 and 4 May.", "past", date(2023, 5, 3), date(2023, 5, 4), "day"),
+        ("The ministers met from May 3 to May 5.", "past", date(2023, 5, 3), date(2023, 5, 5), "day"),
+        ("The talks ran from 30 April to 2 May.", "past", date(2023, 4, 30), date(2023, 5, 2), "day"),
+        # across New Year, and a year written once at the end holds for both ends
+        ("The talks ran from Dec. 28 to Jan. 3.", "past", date(2022, 12, 28), date(2023, 1, 3), "day"),
+        ("The talks ran from 28 December 2022 to 3 January.", "past", date(2022, 12, 28), date(2023, 1, 3), "day"),
+        ("The talks ran between Aug. 3 and Aug. 5, 2023.", "past", date(2023, 8, 3), date(2023, 8, 5), "day"),
+        # a future range that has begun is this one, not next year's
+        ("Talks will run from 15 to 20 September.", "future", date(2023, 9, 15), date(2023, 9, 20), "day"),
+        ("Talks will run between March and May.", "future", date(2024, 3, 1), date(2024, 5, 31), "month"),
+        ("The talks ran between March and May.", "past", date(2023, 3, 1), date(2023, 5, 31), "month"),
+    ],
+)
+def test_ranges_give_start_and_end(sentence: str, tense: str, start: date, end: date, precision: str) -> None:
+    rd = resolve(sentence, tense=tense)
+    assert (rd.date, rd.end, rd.precision, rd.rule, rd.historical) == (start, end, precision, "explicit", False), rd
+
+
+def test_old_ranges_are_history_and_dated_by_what_they_say() -> None:
+    rd = resolve("The ministers met between May 3 and May 5, 2022.")
+    assert (rd.date, rd.end, rd.precision, rd.historical) == (date(2022, 5, 3), date(2022, 5, 5), "day", True)
+    rd = resolve("The war raged from 2019 to 2021.")
+    assert (rd.date, rd.end, rd.precision, rd.historical) == (date(2019, 1, 1), date(2021, 12, 31), "year", True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The ministers met from 5 to 3 May.", date(2023, 5, 3)),  # runs backwards: only "3 May" is a date
+        ("Prices rose on May 3 to 5 percent.", date(2023, 5, 3)),  # a rate, not a day
+        ("The ministers met on May 3 and 5 soldiers died.", date(2023, 5, 3)),  # "and" joins days only after "on D"
+    ],
+)
+def test_look_alike_ranges_are_single_days(sentence: str, expected: date) -> None:
+    rd = resolve(sentence)
+    assert (rd.date, rd.end, rd.precision) == (expected, None, "day"), rd
+
+
+def test_range_reaches_the_event_json() -> None:
+    rd = resolve("The ministers met between 3 and 5 May.")
+    mention = EventMention("a", 0, "CONSULT", None, Span(14, 17, "met"), Span(0, 38, ""), [], [], date=rd)
+    out = mention.to_json()
+    assert (out["date"], out["date_end"], out["date_precision"]) == ("2023-05-03", "2023-05-05", "day")
+    single = EventMention("a", 0, "CONSULT", None, Span(14, 17, "met"), Span(0, 38, ""), [], [], date=resolve("x"))
+    assert (single.to_json()["date"], single.to_json()["date_end"]) == ("2023-09-17", None)
+
+
+def test_a_range_carries_to_the_next_sentence_whole() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoys met in Doha from 3 to 5 May.", 0)
+    rd = resolver.resolve("They discussed a truce.", 50)
+    assert (rd.date, rd.end, rd.rule) == (date(2023, 5, 3), date(2023, 5, 5), "carried")
+
+
+# --- years that modify a noun, progressive, seasons, ordinal days ---------------------------------------
+
+
+def test_a_year_before_an_event_noun_dates_what_it_stands_before() -> None:
+    check(resolve("The 2006 war killed 1,200 people.", trigger="killed"), date(2006, 1, 1), "year", "background", True)
+    check(resolve("Israel's 2019 elections ended in deadlock."), date(2019, 1, 1), "year", "background", True)
+    # after the trigger the year is the election's, not the rally's ...
+    check(resolve("Protesters rallied against the 2022 election results.", trigger="rallied"), SUNDAY, "day",
+          "publication")
+    # ... the same for spaCy's DATE hint on a bare year ...
+    sentence = "Protesters rallied against the 2022 results."
+    start = sentence.index("2022")
+    check(resolve(sentence, trigger="rallied", date_spans=[(start, start + 4)]), SUNDAY, "day", "publication")
+    # ... and a sentence's own date wins over it
+    sentence = "Protesters denounced the 2022 election results on Saturday."
+    check(resolve(sentence, trigger="denounced"), SATURDAY, "day", "weekday")
+    # a count is no year
+    check(resolve("The 2000 soldiers left the town.", trigger="left"), SUNDAY, "day", "publication")
+
+
+def test_an_attributive_year_does_not_move_the_frame() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoy met the king on Saturday.", 0)
+    resolver.resolve("The 2023 elections were discussed.", 40)
+    check(resolver.resolve("They agreed on a truce.", 80), SATURDAY, "day", "carried")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "expected"),
+    [
+        ("The ministers are meeting on Saturday.", "meeting", date(2023, 9, 23)),
+        ("The ministers are also travelling to Cairo on Tuesday.", "travelling", date(2023, 9, 19)),
+        ("The ministers are meeting in March.", "meeting", date(2024, 3, 1)),
+        ("The ministers meet on Saturday.", "meet", date(2023, 9, 16)),  # simple present: the nearer one
+    ],
+)
+def test_present_progressive_points_forward(sentence: str, trigger: str, expected: date) -> None:
+    assert resolve(sentence, tense="present", trigger=trigger).date == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense", "expected", "precision"),
+    [
+        ("Fighting raged in the summer.", "past", date(2023, 1, 1), "year"),
+        ("Fighting raged this spring.", "past", date(2023, 1, 1), "year"),
+        ("Talks will resume in the spring.", "future", date(2024, 1, 1), "year"),
+        ("Fighting raged in the summer of 2019.", "past", date(2019, 1, 1), "year"),
+        ("Fighting raged last spring.", "past", date(2023, 1, 1), "year"),  # over for more than a season
+        # said in September, "last summer" may be this one or last year's; a winter spans two years
+        ("Fighting raged last summer.", "past", None, "unknown"),
+        ("Fighting raged over the winter.", "past", None, "unknown"),
+    ],
+)
+def test_seasons_are_years_at_best(sentence: str, tense: str, expected: date | None, precision: str) -> None:
+    rd = resolve(sentence, tense=tense)
+    assert (rd.date, rd.precision) == (expected, precision), rd
+
+
+def test_the_fall_of_a_city_is_no_season() -> None:
+    check(resolve("Since the fall of Kabul, aid has dried up."), SUNDAY, "day", "publication")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense", "expected"),
+    [
+        ("The ministers met on the 16th.", "past", date(2023, 9, 16)),
+        ("The ministers met on the 20th in Cairo.", "past", date(2023, 8, 20)),
+        ("The ministers will meet on the 20th.", "future", date(2023, 9, 20)),
+        ("The ministers met on the 3rd of last month.", "past", date(2023, 8, 3)),
+    ],
+)
+def test_ordinal_day_of_the_month(sentence: str, tense: str, expected: date) -> None:
+    check(resolve(sentence, tense=tense), expected, "day", "explicit")
+
+
+@pytest.mark.parametrize("sentence", ["It marked the 16th anniversary of the war.", "They met on the 5th floor."])
+def test_ordinals_that_are_not_days(sentence: str) -> None:
+    check(resolve(sentence), SUNDAY, "day", "publication")
+
+
+# --- the article's own date from its dateline -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reading", "expected"),
+    [
+        ("KABUL, July 13 (Reuters) - Fighters attacked a post.", date(2024, 7, 20), date(2024, 7, 13)),
+        ("KABUL, July 13 (Reuters) - Fighters attacked a post.", date(2024, 3, 1), date(2023, 7, 13)),
+        # up to two days ahead of the reading date: a dateline across time zones
+        ("KABUL, July 13 (Reuters) - Fighters attacked a post.", date(2024, 7, 12), date(2024, 7, 13)),
+        ("KABUL, July 13 (Reuters) - Fighters attacked a post.", date(2024, 7, 10), date(2023, 7, 13)),
+        ("GENEVA, 5 May (AP) - The envoy spoke.", date(2024, 7, 20), date(2024, 5, 5)),
+        ("WASHINGTON, Sept. 17, 2019 (Reuters) - The envoy spoke.", date(2024, 7, 20), date(2019, 9, 17)),
+        ("WASHINGTON, Sept. 17, 2019 (Reuters) - The envoy spoke.", None, date(2019, 9, 17)),
+        ("NEW YORK, FEB 26 - Shares rose.", date(1987, 3, 1), date(1987, 2, 26)),
+        ("KABUL, July 13 (Reuters) - Fighters attacked a post.", None, None),  # no year without a reading date
+        ("KABUL, Feb 30 (Reuters) - Fighters attacked a post.", date(2024, 7, 20), None),
+    ],
+)
+def test_dateline_date(text: str, reading: date | None, expected: date | None) -> None:
+    line = find_dateline(text)
+    assert line is not None and line.date is not None
+    assert dateline_date(line.date, reading) == expected
+
+
+def test_a_dateline_without_a_day_gives_none() -> None:
+    line = find_dateline("BEIRUT (AP) - The army said.")
+    assert line is not None and line.date is None
+
+
+def test_pipeline_dates_an_undated_article_from_its_dateline_and_keeps_a_header_date() -> None:
+    import eventwire
+
+    text = "KABUL, July 13 (Reuters) - Taliban fighters attacked a police post in Kandahar on Saturday."
+    events = [e for e in eventwire.code_text(text, id="kabul") if e.event == "ASSAULT"]
+    published = dateline_date("July 13", date.today())
+    assert events and published is not None
+    saturday = DateResolver(published).resolve("They met on Saturday.", 0).date
+    assert (events[0].date.date, events[0].date.rule) == (saturday, "weekday")
+    dated = [e for e in eventwire.code_text(text, date="2021-07-14", id="kabul") if e.event == "ASSAULT"]
+    assert dated and dated[0].date.date == date(2021, 7, 10)  # the given date wins over the dateline
+
+
+def test_progressive_with_another_events_day_stays_in_the_past() -> None:
+    sentence = "Republicans are challenging statements made during Friday's hearing."
+    assert resolve(sentence, tense="present", trigger="challenging").date == date(2023, 9, 15)
+    sentence = "Republicans are challenging statements made since Friday."
+    assert resolve(sentence, tense="present", trigger="challenging").date == date(2023, 9, 15)
+
+
+def test_a_past_event_is_never_dated_after_publication() -> None:
+    sentence = "The minister urged lawmakers to act, saying growth would be higher in 2024."
+    check(resolve(sentence, trigger="urged"), SUNDAY, "day", "publication")
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoy met the king on Saturday.", 0)
+    check(resolver.resolve(sentence, 40, trigger_start=sentence.index("urged")), SATURDAY, "day", "carried")
+
+
+def test_a_season_does_not_move_the_frame() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoy met the king on Saturday.", 0)
+    resolver.resolve("Lawmakers were away during the summer recess.", 40)
+    check(resolver.resolve("They agreed on a truce.", 90), SATURDAY, "day", "carried")

@@ -150,3 +150,24 @@ def test_news_sentences_written_for_these_tests(text, event, actor, recipient, p
         assert recipient in {r.country for r in e.recipient} | {r.name for r in e.recipient}
     if place:
         assert e.place is not None and e.place.name == place
+
+
+def test_dateline_dates_an_undated_story_from_the_configured_reading_day():
+    from eventwire.pipeline import Pipeline
+    from eventwire.records import Article
+
+    base = eventwire._default()
+    text = ("KABUL, July 13 (Reuters) - Taliban fighters attacked a police checkpoint in Kandahar on "
+            "Saturday, killing four officers, the interior ministry said.")
+    pipe = Pipeline(Config(reading_date=date(2024, 3, 1)), nlp=base.nlp, ontology=base.ontology, kb=base.kb,
+                    gazetteer=base.gazetteer)
+    article = Article(id="kabul", text=text)
+    events = pipe.code_article(article)
+    assert article.date == date(2023, 7, 13) and article.date_source == "dateline"
+    attack = next(e for e in events if e.event == "ASSAULT")
+    assert attack.date.date == date(2023, 7, 8)  # the Saturday before Thursday 13 July 2023
+    assert attack.to_json()["evidence"]["rules"]["place"]
+    # a header date wins over the dateline
+    dated = Article(id="kabul2", text=text, date=date(2023, 7, 14), date_source="header")
+    pipe.code_article(dated)
+    assert dated.date == date(2023, 7, 14) and dated.date_source == "header"

@@ -213,6 +213,41 @@ def eval_india(
     _report(result, output)
 
 
+# -- eval event-location (issue 4: each event at its own place) ----------------------------------
+
+
+@eval_app.command("event-location")
+def eval_event_location(
+    split: Annotated[str, typer.Option(help="relabel (the re-annotated gold: the test set) or dev (the "
+                                            "single-annotator records; tune only here)")] = "relabel",
+    data_dir: DataDirOpt = None,
+    output: OutputOpt = None,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N records.")] = None,
+    errors: Annotated[int, typer.Option(help="List up to N records where the chosen place is not the "
+                                             "gold one.")] = 0,
+) -> None:
+    """Is the place linked to each gold event trigger the gold location (exact and overlapping span,
+    P/R/F1 with "no place" right where the gold has none), and is its country the gold span's?"""
+    from . import _default
+    from .eval import find_data_dir
+    from .eval.event_location import load_split, predict, score
+
+    pipe = _default()
+    try:
+        records, unusable = load_split(find_data_dir(data_dir), split)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    records = records[:limit] if limit else records
+
+    def gold_country(text: str) -> str | None:
+        place = pipe.gazetteer.resolve(text, ner="GPE")
+        return place.country if place else None
+
+    result = score(records, predict(pipe, records), gold_country, errors=errors)
+    result = {"split": split, "unusable_records": unusable, **result}
+    _report(result, output)
+
+
 @train_app.command("plv")
 def train_plv(
     data_dir: DataDirOpt = None,
@@ -467,6 +502,52 @@ def actors_import(
     else:
         Console(width=200).print(_rows_table(tuple(summary), [summary]))
     err.print(f"written to {written}" if written else "nothing to write")
+    raise typer.Exit(1 if result.errors else 0)
+
+
+# -- places: `eventwire eval geo`, `eventwire geo import` ------------------------------------------
+
+geo_app = typer.Typer(no_args_is_help=True, help="The gazetteer: import a GeoNames dump, look places up.")
+app.add_typer(geo_app, name="geo")
+
+
+@eval_app.command("geo")
+def eval_geo(
+    set_: Annotated[str, typer.Option("--set", help="tr-news, gwn or lgl (lgl is the development set).")] = "tr-news",
+    data_dir: DataDirOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Toponym resolution on geoparsing gold: exact id, country, within 161 km, median error, coverage."""
+    from .eval import find_data_dir
+    from .eval.geo import CountryOf, load_set, score
+    from .geo import load_gazetteer
+
+    gz = load_gazetteer(Config().cache_dir)
+    articles = load_set(find_data_dir(data_dir), set_)
+    result = {"set": set_, **score(gz, articles, CountryOf(gz, infer=set_ == "gwn"))}
+    _report(result, output)
+
+
+@geo_app.command("import")
+def geo_import(
+    file: Annotated[Path, typer.Argument(help="A GeoNames dump (allCountries.txt format, tab-separated).")],
+    cache_dir: Annotated[Optional[Path], typer.Option(help="The cache folder (default $EVENTWIRE_CACHE "
+                                                           "or ~/.cache/eventwire).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Stream a GeoNames dump into the gazetteer index (merged with the built-in data, cached)."""
+    from .geo.geonames import import_geonames
+
+    result = import_geonames(file, cache_dir if cache_dir is not None else Config().cache_dir)
+    for issue in result.errors[:20]:
+        err.print(f"{file}: {issue}")
+    if len(result.errors) > 20:
+        err.print(f"... and {len(result.errors) - 20} more bad lines")
+    summary = result.summary()
+    if json_out:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        Console(width=200).print(_rows_table(tuple(summary), [summary]))
     raise typer.Exit(1 if result.errors else 0)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 
@@ -20,6 +21,9 @@ class Config:
     keep_flagged: bool = False
     # Fill an event's missing actor or recipient from the learned argument tagger (coding/spans.py).
     argument_tagger: bool = True
+    # The day the articles are read, for datelines that give a day but no year; None = today.
+    # Set it when coding an archive of undated stories ("KABUL, July 13" in a 2019 archive).
+    reading_date: date | None = None
     # A user overlay of actors that wins over the built-in knowledge base.
     actors_overlay: Path | None = None
     # Where derived indexes (gazetteer) are cached; None = $EVENTWIRE_CACHE or ~/.cache/eventwire.

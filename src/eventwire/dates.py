@@ -17,19 +17,24 @@ no answer for "earlier this month".
 Every expression becomes an interval of days first; its precision is the finest allowed unit that
 holds the whole interval (day, month, year, else unknown), so "last week" is never stamped with a
 made-up day. A month-precision date is the first of its month, a year-precision date the 1st of January.
+A written range ("between 3 and 5 May", "from March to May") keeps both ends: `date` is its first day,
+`end` its last, and the precision is the start's. A year before an event noun ("the 2006 war") dates
+only a trigger it stands before ("rallied against the 2022 results" is today's rally), and no past
+event is dated after publication. `dateline_date` gives an undated article the day of its dateline.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from dateparser.date import DateDataParser
 
+from eventwire.nlp import find_dateline
 from eventwire.records import Precision, ResolvedDate, Span
 
 Tense = Literal["past", "present", "future"]
@@ -57,6 +62,21 @@ _NUM = (
     r"|seven|eight|nine|ten|eleven|twelve|\d{1,3})"
 )
 _PREP = r"(?i:in|since|during|until|till|by|from|through|throughout|before|after|of|early|late|mid-?|back\s+in)"
+# Range separators: "3-5 May", "3 to 5 May", "between 3 and 5 May" ("and" only after "between").
+_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?P<sep>(?i:to|through|thru|until|till|and))\s+)"
+_LEAD = r"(?:(?P<lead>(?i:between|from))\s+)"
+# A range's second day is no day when a unit follows it ("from May 3 to 5 percent", "3-5 p.m.").
+_NOT_A_DAY_AFTER = r"(?!\s*(?:%|(?i:percent|per\s+cent|[ap]\.?m\b|o'clock|:)))"
+_SEASON = r"(?i:spring|summer|autumn|winter|fall)"
+# Nouns that a bare year can date when it stands before them ("the 2006 war", "its 2019 election"):
+# a bare year before other nouns is as often a count ("the 2000 soldiers") as a date.
+_EVENT_NOUN = (
+    r"(?i:wars?|conflict|fighting|hostilities|clashes|battle|siege|invasion|incursion|offensive|operation"
+    r"|uprising|revolution|revolt|rebellion|intifada|coup|putsch|attacks?|bombings?|massacre|killings?"
+    r"|assassination|shooting|raid|riots?|unrest|protests?|crackdown|crisis|elections?|polls?|vote|referendum"
+    r"|accords?|agreement|deal|treaty|pact|ceasefire|truce|summit|talks|negotiations|earthquake|floods?"
+    r"|tsunami|hurricane|cyclone|withdrawal|takeover|disengagement|blockade|embargo|sanctions)"
+)
 _UNIT_MOD = (
     r"(?i:the\s+end\s+of\s+(?:last|this|next|the)|end\s+of\s+(?:last|this|next)"
     r"|the\s+(?:beginning|start|middle)\s+of\s+(?:last|this|next|the)"
@@ -79,6 +99,23 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"\b(?P<core>(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<date>(?i:the\s+)?(?P<day>{_DAY})\s+(?i:of\s+)?"
             rf"(?P<mon>{_MON})(?:,?\s+(?P<year>{_YEAR}))?))",
         ),
+        (
+            "range",  # "between 3 and 5 May", "3-5 May", "30 April to 2 May 2022"
+            rf"\b(?P<core>{_LEAD}?(?:(?i:the)\s+)?(?P<d1>{_DAY})"
+            rf"(?:\s+(?i:of\s+)?(?P<m1>{_MON})(?:,?\s+(?P<y1>{_YEAR}))?)?"
+            rf"{_SEP}(?:(?i:the)\s+)?(?P<d2>{_DAY})\s+(?i:of\s+)?(?P<m2>{_MON})(?:,?\s+(?P<y2>{_YEAR}))?)",
+        ),
+        (
+            "range",  # "May 3-5", "from May 3 to May 5, 2022"
+            rf"\b(?P<core>{_LEAD}?(?P<m1>{_MON})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y1>{_YEAR}))?"
+            rf"{_SEP}(?:(?P<m2>{_MON})\s+)?(?P<d2>{_DAY}){_NOT_A_DAY_AFTER}(?:,?\s+(?P<y2>{_YEAR}))?)",
+        ),
+        (
+            "range",  # "between March and May", "from November 2019 to February 2020"
+            rf"\b(?P<core>{_LEAD}(?:(?i:early|mid-?|late)\s*)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?"
+            rf"{_SEP}(?:(?i:early|mid-?|late)\s*)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?)\b",
+        ),
+        ("range", rf"\b(?P<core>{_LEAD}(?P<y1>{_YEAR}){_SEP}(?P<y2>{_YEAR}))"),  # "from 2019 to 2021"
         ("monthyear", rf"\b(?P<core>(?P<mon>{_MON}),?\s+(?i:of\s+)?(?P<year>{_YEAR}))"),
         (
             "month",
@@ -87,6 +124,24 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"(?P<mon>{_MONTH})(?:\s+(?P<rel>(?i:(?:of\s+)?(?:last|this|next)\s+year))|\s+of\s+(?P<year>{_YEAR}))?)\b",
         ),
         ("year", rf"(?<![\w-])(?P<prep>{_PREP})\s*(?P<core>(?i:the\s+)?(?i:year\s+)?(?P<year>{_YEAR}))"),
+        (
+            "attr",  # a year that modifies an event noun: "the 2006 war", "its 2019 Lebanon elections"
+            rf"\b(?:(?i:the|a|an|its|their|his|her|our|this|that)|\w+(?:'s|\u2019s))\s+(?P<core>(?P<year>{_YEAR}))"
+            rf"(?=\s+(?:[A-Z][\w'-]*\s+){{0,3}}{_EVENT_NOUN}\b)",
+        ),
+        ("attr", rf"(?<![\w$-])(?P<core>(?P<year>{_YEAR}))(?='s\s|\u2019s\s)"),  # "2017's election"
+        (
+            "season",  # "last summer", "in the spring", "autumn 2019"
+            rf"(?<![\w-])(?:(?P<prep>{_PREP}|over)\s+)?(?P<core>(?:(?P<mod>(?i:this\s+past|last|this|next|the|early"
+            rf"|late|mid-?)(?:\s+(?i:early|late|mid-?))?)\s*)?(?P<season>{_SEASON})"
+            rf"(?:\s+(?i:of\s+)?(?P<year>{_YEAR}))?)\b",
+        ),
+        (
+            "ordinal",  # "on the 16th", "on the 3rd of last month"
+            r"\b(?i:on)\s+(?P<core>(?i:the)\s+(?P<day>[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)"
+            r"(?:\s+(?i:of\s+(?P<rel>this|last|next)\s+month))?)"
+            r"(?=\s*(?:[,.;:!?)]|$)|\s+(?i:in|at|when|after|before|as|with|near|and)\s)",
+        ),
         (
             "decade",
             rf"\b(?:(?P<prep>{_PREP})\s+)?(?P<core>(?i:the\s+(?:(?:early|mid|late)[- ]?)?)"
@@ -125,9 +180,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _GATES: dict[str, tuple[str, ...]] = {
     "numeric": _DIGITS,
     "monthday": _MONTHS,
+    "range": (*_DIGITS, *_MONTHS),
     "monthyear": _MONTHS,
     "month": _MONTHS,
     "year": _DIGITS,
+    "attr": _DIGITS,
+    "season": ("spring", "summer", "autumn", "winter", "fall"),
+    "ordinal": ("st", "nd", "rd", "th"),
     "decade": ("0s", "0's"),
     "relword": ("yesterday", "today", "tonight", "tomorrow", "night", "morning", "afternoon", "evening"),
     "weekday": ("day",),
@@ -137,12 +196,19 @@ _GATES: dict[str, tuple[str, ...]] = {
 }
 # Every pattern above needs one of these (weekdays, "today" and "days" hold "day"; "weekend" holds "week").
 _ANY_GATE = (
-    *_DIGITS, *_MONTHS, "day", "night", "morning", "afternoon", "evening", "tomorrow", "ago", "week", "month", "year"
+    *_DIGITS, *_MONTHS, "day", "night", "morning", "afternoon", "evening", "tomorrow", "ago", "week", "month", "year",
+    "spring", "summer", "autumn", "winter", "fall",
 )  # fmt: skip
 _WORD = re.compile(r"\w*")
 _YEAR_IN_TEXT = re.compile(rf"(?<![\d.,$])(?P<year>{_YEAR})")
 
-_EXPLICIT_KINDS = frozenset({"numeric", "monthday", "monthyear", "month", "year", "decade", "hint"})
+_EXPLICIT_KINDS = frozenset({"numeric", "monthday", "monthyear", "month", "year", "decade", "hint", "attr", "range",
+                             "season", "ordinal"})
+# Expressions that name a day or month on the calendar: a present progressive ("is meeting on Tuesday")
+# points them forward, like "will".
+_NAMED_KINDS = frozenset({"weekday", "monthday", "month", "range", "ordinal", "season"})
+_PROGRESSIVE = re.compile(r"\b(?i:is|are|am|'s|'re)\s+(?:(?i:not|also|now|still|reportedly|expected)\s+)*$")
+_SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -182,6 +248,7 @@ _CAPTION_MARK = re.compile(
     r"\((?:\d(?:st|nd|rd|th)\s+)?(?:L|C|L-R|R-L|L\s+to\s+R|left|right|cent(?:er|re)|front|rear|top|bottom)\)"
     r"|\(\d(?:st|nd|rd|th)\s+R\)"
     r"|\bcredit\s*:|\bphoto(?:graph)?\s*(?:credit)?\s*:|\bphoto\s+by\b|\bfile\s+photo\b|\(illustrative"
+    r"|\A\W*(?:caption|image|picture|pictured)\s*:|\(\s*(?:image|picture)\s*:"
     r"|\b(?:REUTERS|AFP|AP|EPA|GETTY\s+IMAGES|ANADOLU|XINHUA|WAFA|FLASH\s?90|GPO)\s*/\s*[A-Z]"
     r"|\bAP\s+Photo\b|\bGetty\s+Images\b|\bvia\s+REUTERS\b",
     re.IGNORECASE,
@@ -194,7 +261,8 @@ _CAPTION_VERB = re.compile(
 # Wire-photo captions end in a bare full date ("... in Tehran, Iran October 21, 2017."); body prose puts
 # "on" before such a date.
 _CAPTION_DATE_END = re.compile(
-    rf"(?<!\b[Oo]n)(?<!\b[Ss]ince)(?<!\b[Bb]y)(?<!\b[Oo]f)(?<!\b[Uu]ntil)\s(?:{_MON}\s+{_DAY},?\s+{_YEAR}"
+    rf"(?<!\b[Oo]n)(?<!\b[Ss]ince)(?<!\b[Bb]y)(?<!\b[Oo]f)(?<!\b[Uu]ntil)(?<!\band)(?<!\bto)(?<!\bthrough)"
+    rf"\s(?:{_MON}\s+{_DAY},?\s+{_YEAR}"
     rf"|{_DAY}\s+{_MON}\s+{_YEAR})\.?\s*(?:\([^)]*\)\s*)?$"
 )
 
@@ -219,16 +287,20 @@ class _Interval:
 
     lo: date
     hi: date
+    unit: Precision | None = None  # set for a written range: the precision of its start
 
-    def reduce(self) -> tuple[date | None, Precision]:
+    def reduce(self) -> tuple[date | None, Precision, date | None]:
+        """(date, precision, end): a range keeps both ends, anything else becomes one date."""
         lo, hi = self.lo, self.hi
+        if self.unit is not None:
+            return lo, self.unit, hi
         if lo == hi:
-            return lo, "day"
+            return lo, "day", None
         if (lo.year, lo.month) == (hi.year, hi.month):
-            return lo.replace(day=1), "month"
+            return lo.replace(day=1), "month", None
         if lo.year == hi.year:
-            return date(lo.year, 1, 1), "year"
-        return None, "unknown"
+            return date(lo.year, 1, 1), "year", None
+        return None, "unknown", None
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +339,7 @@ class _Frame:
     precision: Precision
     text: str
     span: Span
+    end: date | None = None
 
 
 def _month_interval(year: int, month: int) -> _Interval:
@@ -328,7 +401,11 @@ def _find_exprs(sentence: str, hints: Sequence[tuple[int, int]], english: bool) 
     for s, e in hints:
         s, e = max(0, s), min(len(sentence), e)
         if s < e and _YEAR_IN_TEXT.search(sentence, s, e) and all(e <= k.start or s >= k.end for k in kept):
-            kept.append(_Expr(s, e, sentence[s:e], "hint", (), ""))
+            # a bare year before a word modifies a noun ("the 2022 election results"): it dates that noun
+            bare = re.fullmatch(rf"(?i:the\s+)?(?P<year>{_YEAR})", sentence[s:e])
+            attributive = bare is not None and re.match(r"(?:'s|\u2019s)?\s+[A-Za-z]", sentence[e:]) is not None
+            groups = (("year", bare.group("year")),) if bare else ()
+            kept.append(_Expr(s, e, sentence[s:e], "attr" if attributive else "hint", groups, ""))
     kept.sort(key=lambda e: e.start)
     return kept
 
@@ -337,6 +414,14 @@ def _plausible(kind: str, m: re.Match[str], prep: str, sentence: str) -> bool:
     """Drop matches that look like dates but are not: a bare "May", "a total of 2000", "the week"."""
     if kind == "month":
         return bool(prep or m.group("mod") or m.group("rel") or m.group("year"))  # "March" may be a verb
+    if kind == "range":
+        return _plausible_range(m)
+    if kind == "season":
+        mod = (m.group("mod") or "").lower()
+        if not (mod or m.group("year")) or (mod == "the" and not prep):
+            return False  # "summer" alone, "the summer heat"
+        # "the fall of Kabul" is no season; "the spring of 2011" is
+        return not re.match(rf"\s+of\s+(?!{_YEAR})", sentence[m.end():], re.IGNORECASE)
     if kind == "year":
         return not (prep == "of" and re.match(r"\s+[a-z]", sentence[m.end() :]))
     if kind == "unit":
@@ -345,6 +430,23 @@ def _plausible(kind: str, m: re.Match[str], prep: str, sentence: str) -> bool:
             return True
         return mod not in ("the", "over the", "at the")  # "the week", "over the years": no anchor
     return True
+
+
+def _plausible_range(m: re.Match[str]) -> bool:
+    """A range runs forward, and joins with "and" only after "between" ("on 3 and 4 May" names two days)."""
+    lead, sep = (m.group("lead") or "").lower(), (m.group("sep") or "").lower()
+    day_first = "d2" in m.groupdict() and m.group("m2") is not None and m.start("m2") > m.start("d2")
+    on_days = day_first and re.search(r"\b(?i:on)\s+$", m.string[max(0, m.start() - 4) : m.start()]) is not None
+    if sep == "and" and not (lead == "between" or on_days) or lead == "between" and sep not in ("and", ""):
+        return False  # "on 3 and 4 May" is both days, a range too
+    names = m.groupdict()
+    if "d1" not in names:  # month or year range
+        if "m1" in names:
+            return m.group("m1").lower()[:3] != m.group("m2").lower()[:3] or m.group("y1") is not None
+        return int(m.group("y1")) < int(m.group("y2"))
+    same_month = m.group("m1") is None or m.group("m1").lower()[:3] == (m.group("m2") or m.group("m1")).lower()[:3]
+    day = lambda g: int(re.sub(r"\D", "", m.group(g)))  # noqa: E731
+    return not (same_month and m.group("y1") is None and day("d1") >= day("d2"))
 
 
 def _has_cue_word(lower: str) -> bool:
@@ -420,13 +522,19 @@ class DateResolver:
             self._update_frame(info, tense, self._is_background(info, None))
         expr = self._choose(info, trigger_start)
         if expr is not None:
-            return self._dated(info, expr, tense, background or self._expr_cue(info, expr))
+            if tense == "present" and _points_forward(sentence, expr) and _progressive(sentence, trigger_start):
+                tense = "future"  # "is meeting on Saturday" is an arrangement, not this past Saturday
+            dated = self._dated(info, expr, tense, background or self._expr_cue(info, expr))
+            late = self._base is not None and dated.date is not None and dated.date > self._base + _YEAR_SLACK
+            if not (late and tense == "past" and not info.caption):
+                return dated
+            # a past event is not dated after publication: "said growth would rise in 2011" dates the growth
         if info.caption or background:
             rule = "caption" if info.caption else "background"
             return ResolvedDate(None, "unknown", historical=True, rule=rule)
         frame = self._frame
         if frame is not None and not (tense == "future" and self._base and frame.date < self._base):
-            return ResolvedDate(frame.date, frame.precision, frame.text, frame.span, rule="carried")
+            return ResolvedDate(frame.date, frame.precision, frame.text, frame.span, rule="carried", end=frame.end)
         if self._base is not None:
             return ResolvedDate(self._base, "day", rule="publication")
         return ResolvedDate(None, "unknown", rule="none")
@@ -442,7 +550,7 @@ class DateResolver:
             return ResolvedDate(None, "unknown", historical=True, rule="caption")
         frame = self._frame
         if frame is not None:
-            return ResolvedDate(frame.date, frame.precision, frame.text, frame.span, rule="carried")
+            return ResolvedDate(frame.date, frame.precision, frame.text, frame.span, rule="carried", end=frame.end)
         if self._base is not None:
             return ResolvedDate(self._base, "day", rule="publication")
         return ResolvedDate(None, "unknown", rule="none")
@@ -467,6 +575,9 @@ class DateResolver:
                 # date a previous paragraph mentioned in passing ("the Dec. 10 bombings")
                 self._frame = self._section
         exprs = tuple(_find_exprs(sentence, hints, self._english))
+        if current is None and exprs and (line := find_dateline(sentence)) is not None:
+            # "KABUL, July 13 (Reuters) -" dates the filing, which is the article's date, not the lede's event
+            exprs = tuple(x for x in exprs if x.start >= line.end)
         lower = sentence.lower()
         cues = tuple(m.start() for m in _BACKGROUND_WORDS.finditer(sentence)) if _has_cue_word(lower) else ()
         clauses = _find_clauses(sentence, exprs) if exprs or cues else ()
@@ -481,19 +592,22 @@ class DateResolver:
 
         An expression inside a subordinate clause dates only triggers in that clause.
         """
-        best: tuple[tuple[int, int], _Expr] | None = None
+        best: tuple[tuple[int, bool, int], _Expr] | None = None
         trigger_clause = _clause_of(trigger, info.clauses) if trigger is not None else None
         word = _WORD.match(info.text, trigger) if trigger is not None else None
         trigger_end = word.end() if word else 0
         for expr in info.exprs:
             clause = _clause_of(expr.start, info.clauses)
+            attr = expr.kind == "attr"
             if trigger is None:
-                key = (0 if clause is None else 1, expr.start)
+                key = (0 if clause is None else 1, attr, expr.start)
             else:
                 if clause is not None and not clause[0] <= trigger < clause[1]:
                     continue
+                if attr and expr.start > trigger:
+                    continue  # "rallied against the 2022 election results": the year is the election's
                 distance = max(expr.start - trigger_end, trigger - expr.end, 0)
-                key = (0 if clause == trigger_clause else 1, distance)
+                key = (0 if clause == trigger_clause else 1, attr, distance)
             if best is None or key < best[0]:
                 best = (key, expr)
         return best[1] if best else None
@@ -506,10 +620,10 @@ class DateResolver:
             historical = info.caption or background
             rule = "caption" if info.caption else "background" if historical else kind_rule
             return ResolvedDate(None, "unknown", expr.text, span, historical, rule)
-        when, precision = interval.reduce()
+        when, precision, end = interval.reduce()
         historical = self._historical(interval, info.caption, background)
         rule = "caption" if info.caption else "background" if historical else kind_rule
-        return ResolvedDate(when, precision, expr.text, span, historical, rule)
+        return ResolvedDate(when, precision, expr.text, span, historical, rule, end)
 
     def _historical(self, interval: _Interval, caption: bool, background: bool) -> bool:
         """Captions and background count as history once older than a month; anything older than a year is."""
@@ -527,15 +641,15 @@ class DateResolver:
     def _update_frame(self, info: _Sentence, tense: Tense, background: bool) -> None:
         """The last main-clause, non-historical date of this sentence becomes the frame for the next."""
         for expr in reversed(info.exprs):
-            if _clause_of(expr.start, info.clauses) is not None:
-                continue
+            if _clause_of(expr.start, info.clauses) is not None or expr.kind in ("attr", "season"):
+                continue  # "the 2023 election", "the summer recess": another event's time, or too coarse
             interval = self._interval(expr, tense)
             if interval is None or self._historical(interval, False, background or self._expr_cue(info, expr)):
                 continue
-            when, precision = interval.reduce()
+            when, precision, end = interval.reduce()
             if when is not None:
                 span = Span(info.start + expr.start, info.start + expr.end, expr.text)
-                self._pending = _Frame(when, precision, expr.text, span)
+                self._pending = _Frame(when, precision, expr.text, span, end)
             return
 
     # ---------------------------------------------------------------------------------------------
@@ -574,8 +688,12 @@ class DateResolver:
         kind, base = expr.kind, self._base
         if kind == "monthday" and expr.group("year"):
             return self._parse(expr.group("date"))  # without the weekday, which dateparser may trust over the date
-        if kind in ("numeric", "monthyear", "year", "hint"):
-            return self._parse(expr.group("year") if kind == "year" else expr.text)
+        if kind in ("numeric", "monthyear", "year", "hint", "attr"):
+            return self._parse(expr.group("year") if kind in ("year", "attr") else expr.text)
+        if kind == "range":
+            return _range(expr, tense, base)
+        if kind == "season":
+            return _season(expr, tense, base)
         if kind == "decade":
             start = int(expr.group("dec"))
             return _Interval(date(start, 1, 1), date(start + 9, 12, 31))
@@ -592,6 +710,8 @@ class DateResolver:
             return _Interval(day, day)
         if kind == "relword":
             return self._relword(expr, base)
+        if kind == "ordinal":
+            return _ordinal(expr, tense, base)
         if kind == "unit":
             return _unit(expr, tense, base)
         if kind == "ago":
@@ -698,6 +818,157 @@ class DateResolver:
 
 def _month_number(name: str) -> int:
     return _MONTHS.index(name.lower()[:3]) + 1
+
+
+def _day_number(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def _progressive(sentence: str, trigger: int | None) -> bool:
+    """ "is meeting", "are also travelling": a present progressive trigger."""
+    if trigger is None:
+        return False
+    word = _WORD.match(sentence, trigger)
+    return bool(word and word.group().lower().endswith("ing")) and bool(
+        _PROGRESSIVE.search(sentence, max(0, trigger - 60), trigger)
+    )
+
+
+def _points_forward(sentence: str, expr: _Expr) -> bool:
+    """A day or month said as when the verb happens ("on Tuesday"), not another event's ("during
+    Wednesday's testimony", "since March"): only the former moves forward with a progressive."""
+    if expr.kind not in _NAMED_KINDS or expr.text.endswith(("'s", "\u2019s")):
+        return False
+    before = sentence[max(0, expr.start - 12) : expr.start].lower().split()
+    return not before or before[-1] not in ("during", "since", "after", "before", "following", "from", "of", "until")
+
+
+def _pick(make: Callable[[int], _Interval | None], tense: Tense, base: date) -> _Interval | None:
+    """The occurrence the tense points at among those starting last year, this year and next year:
+    the latest begun by publication (past), the earliest not over before it (future), the one that
+    holds publication or else the past one (present). Two days of slack as for yearless dates."""
+    options = [iv for year in (base.year - 1, base.year, base.year + 1) if (iv := make(year)) is not None]
+    if tense == "future":
+        return min((iv for iv in options if iv.hi >= base - _YEAR_SLACK), key=lambda iv: iv.lo, default=None)
+    if tense == "present":
+        holding = [iv for iv in options if iv.lo <= base <= iv.hi]
+        if holding:
+            return holding[0]
+    return max((iv for iv in options if iv.lo <= base + _YEAR_SLACK), key=lambda iv: iv.lo, default=None)
+
+
+def _range(expr: _Expr, tense: Tense, base: date | None) -> _Interval | None:
+    """ "between 3 and 5 May", "from March to May 2019", "from 2019 to 2021": both ends, inclusive.
+
+    A year written at the end holds for both ends (the start a year earlier when the range crosses
+    New Year); without any year the tense picks the occurrence, as for a yearless date.
+    """
+    y1, y2 = expr.group("y1"), expr.group("y2")
+    if not expr.group("m2") and not expr.group("m1"):
+        return _Interval(date(int(y1), 1, 1), date(int(y2), 12, 31), "year")
+    mon2 = _month_number(expr.group("m2") or expr.group("m1"))
+    mon1 = _month_number(expr.group("m1")) if expr.group("m1") else mon2
+    days = (_day_number(expr.group("d1")), _day_number(expr.group("d2"))) if expr.group("d1") else None
+    forward = (mon1, days[0]) <= (mon2, days[1]) if days else mon1 <= mon2
+
+    def build(start_year: int, end_year: int) -> _Interval | None:
+        try:
+            if days:
+                return _Interval(date(start_year, mon1, days[0]), date(end_year, mon2, days[1]), "day")
+            return _Interval(date(start_year, mon1, 1), _month_interval(end_year, mon2).hi, "month")
+        except ValueError:  # 31 April
+            return None
+
+    if y1 and y2:
+        found = build(int(y1), int(y2))
+        return found if found and found.lo <= found.hi else None
+    if y1 or y2:
+        start = int(y1) if y1 else int(y2) - (0 if forward else 1)
+        return build(start, start + (0 if forward else 1))
+    if base is None:
+        return None
+    return _pick(lambda year: build(year, year + (0 if forward else 1)), tense, base)
+
+
+def _season(expr: _Expr, tense: Tense, base: date | None) -> _Interval | None:
+    """ "last summer", "in the spring", "autumn 2019": meteorological seasons (northern hemisphere),
+    so year precision at best; a winter spans New Year and stays unknown. "last summer" said within a
+    season of its end may mean this year's or last year's: unknown rather than a guess ("next" alike)."""
+    first, last = _SEASON_MONTHS[expr.group("season").lower()]
+
+    def make(year: int) -> _Interval:
+        return _Interval(date(year, first, 1), _month_interval(year + (last < first), last).hi)
+
+    if expr.group("year"):
+        return make(int(expr.group("year"))) if last > first else None
+    if base is None:
+        return None
+    mod = " ".join(expr.group("mod").lower().split())
+    options = [make(year) for year in (base.year - 2, base.year - 1, base.year, base.year + 1)]
+    season = timedelta(days=92)
+    if mod == "last":
+        found = max((iv for iv in options if iv.hi < base), key=lambda iv: iv.lo)
+        return found if base - found.hi > season else None
+    if mod == "next":
+        found = min((iv for iv in options if iv.lo > base), key=lambda iv: iv.lo)
+        return found if found.lo - base > season else None
+    if mod == "this" and last > first:
+        return make(base.year)
+    if mod == "this past":
+        return max((iv for iv in options if iv.lo <= base), key=lambda iv: iv.lo)
+    return _pick(make, tense, base)
+
+
+def _ordinal(expr: _Expr, tense: Tense, base: date) -> _Interval | None:
+    """ "on the 16th": that day of the month the tense points at (this month's or a neighbour's)."""
+    day, rel = _day_number(expr.group("day")), expr.group("rel").lower()
+    offsets = {"last": (-1,), "this": (0,), "next": (1,)}.get(rel, (-2, -1, 0, 1))
+    options = []
+    for k in offsets:
+        year, month = _add_months(base.year, base.month, k)
+        if day <= calendar.monthrange(year, month)[1]:
+            options.append(date(year, month, day))
+    if rel:
+        picked = options[0] if options else None
+    elif tense == "future":
+        picked = min((d for d in options if d >= base - _YEAR_SLACK), default=None)
+    elif tense == "present":
+        picked = min(options, key=lambda d: (abs(d - base), d > base), default=None)
+    else:
+        picked = max((d for d in options if d <= base + _YEAR_SLACK), default=None)
+    return _Interval(picked, picked) if picked else None
+
+
+_DATELINE_DATE = re.compile(
+    rf"(?:(?P<mon>{_MON})\s+(?P<day>{_DAY})|(?P<day2>{_DAY})\s+(?P<mon2>{_MON}))(?:,?\s+(?P<year>{_YEAR}))?"
+)
+
+
+def dateline_date(text: str, reading: date | None) -> date | None:
+    """The day a dateline gives its story ("July 13", "13 July", "Sept. 17, 2023").
+
+    A written year is used as written. A yearless day takes the year of its latest occurrence up to
+    two days after the reading date (the day the article is read: a story is not dated after it is
+    read, and datelines run up to a day ahead across time zones). So "July 13" read on 2024-07-20 is
+    2024-07-13, read on 2024-03-01 it is 2023-07-13. Without a reading date there is no year: None.
+    """
+    m = _DATELINE_DATE.fullmatch(text.strip().title())  # "FEB 26" in old wire copy
+    if m is None:
+        return None
+    month = _month_number(m.group("mon") or m.group("mon2"))
+    day = _day_number(m.group("day") or m.group("day2"))
+    years = [int(m.group("year"))] if m.group("year") else [] if reading is None else [
+        reading.year - 1, reading.year, reading.year + 1
+    ]
+    options = []
+    for year in years:
+        try:
+            options.append(date(year, month, day))
+        except ValueError:
+            continue
+    if m.group("year"):
+        return options[0] if options else None
+    return max((d for d in options if reading is not None and d <= reading + _YEAR_SLACK), default=None)
 
 
 def _weekday(base: date, weekday: int, mod: str, tense: Tense) -> date:

@@ -18,10 +18,11 @@ from spacy.tokens import Doc, Span, Token
 
 PARAGRAPH_COMPONENT = "eventwire_paragraphs"
 
-# "KABUL, July 13 (Reuters) -" / "BEIRUT —" / "WASHINGTON (AP) --": the place a wire story was filed from.
+# "KABUL, July 13 (Reuters) -" / "BEIRUT —" / "WASHINGTON (AP) --": the place a wire story was filed from,
+# and the day when it gives one (dates.dateline_date reads it).
 _DATELINE = re.compile(
     r"\A\s*(?P<place>[A-Z][A-Z.'\- ]{1,40}?)(?:,\s*(?P<qualifier>[A-Z][A-Za-z.'\- ]{1,30}?))?"
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?"
+    r"(?:,\s*(?P<date>(?:[A-Z][A-Za-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][A-Za-z]{2,8}\.?)(?:,?\s+\d{4})?))?"
     r"\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—:])\s+"
 )
 
@@ -58,6 +59,7 @@ class Dateline:
     start: int
     end: int  # where the dateline (with its agency and dash) ends: the story starts here
     qualifier: str | None = None  # "Ky." in "LONDON, Ky. (WKYT) -"; a state or country to disambiguate
+    date: str | None = None  # "July 13" in "KABUL, July 13 (Reuters) -", as written
 
 
 def find_dateline(text: str) -> Dateline | None:
@@ -73,7 +75,7 @@ def find_dateline(text: str) -> Dateline | None:
         return None
     start = m.start("place")
     qualifier = (m.group("qualifier") or "").strip() or None
-    return Dateline(text=head.title(), start=start, end=m.end(), qualifier=qualifier)
+    return Dateline(text=head.title(), start=start, end=m.end(), qualifier=qualifier, date=m.group("date"))
 
 
 # AP-style state abbreviations in US datelines ("LONDON, Ky."): the place is in the United States.

