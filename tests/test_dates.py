@@ -735,3 +735,20 @@ def test_a_season_does_not_move_the_frame() -> None:
     resolver.resolve("The envoy met the king on Saturday.", 0)
     resolver.resolve("Lawmakers were away during the summer recess.", 40)
     check(resolver.resolve("They agreed on a truce.", 90), SATURDAY, "day", "carried")
+
+
+def test_dateline_eval_counts_days_against_the_story_date(tmp_path):
+    from eventwire.eval.datelines import score
+
+    folder = tmp_path / "reuters21578"
+    folder.mkdir()
+    story = ('<REUTERS NEWID="{n}"><DATE>{d} 10:00:00.00</DATE><TEXT><DATELINE>    {line} - </DATELINE>'
+             '<BODY>Officials said talks would resume next week. Reuter</BODY></TEXT></REUTERS>')
+    (folder / "reut2-000.xml").write_text("\n".join([
+        story.format(n=1, d="26-FEB-1987", line="HOUSTON, Feb 26"),
+        story.format(n=2, d="27-FEB-1987", line="TOKYO, Feb 26"),  # filed the day before
+        story.format(n=3, d="01-MAR-1987", line="LONDON"),  # no day in the dateline
+    ]), encoding="latin-1")
+    result = score(tmp_path)
+    assert result["stories"] == 3 and result["same day"] == 1 and result["1-3 days off"] == 1
+    assert result["no dateline day"] == 1 and result["same_day_share"] == 0.5

@@ -192,6 +192,19 @@ def eval_conflibert_spans(
     _report(result, output)
 
 
+@eval_app.command("datelines")
+def eval_datelines(
+    data_dir: DataDirOpt = None,
+    output: OutputOpt = None,
+    lag: Annotated[int, typer.Option(help="Read the stories this many days after publication.")] = 0,
+) -> None:
+    """Dateline days on Reuters-21578 against each story's own date (the year from the reading day)."""
+    from .eval import find_data_dir
+    from .eval.datelines import score
+
+    _report(score(find_data_dir(data_dir), lag), output)
+
+
 @eval_app.command("india-police")
 def eval_india(
     data_dir: DataDirOpt = None,
