@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eventwire.geo import Gazetteer, load_gazetteer, normalise
+from eventwire.geo import ArticlePlaces, Gazetteer, load_gazetteer, normalise
 from eventwire.geo import gazetteer as gazmod
 
 
@@ -345,3 +345,55 @@ def test_country_belief(gz: Gazetteer) -> None:
     assert abs(sum(belief.values()) - 1.0) < 1e-9
     assert gz.country_belief("police") == {}  # the guards of resolve apply
     assert gz.country_belief("Xqzzyville") == {}
+
+
+# -- issue 4: the article's toponyms read jointly, and names the index used to miss -------------
+
+
+@pytest.mark.parametrize(
+    ("names", "target", "region"),
+    [
+        (["Columbia", "Boone County", "Jefferson City"], "Columbia", "MO"),  # not the larger Columbia, SC
+        (["Portland", "Cumberland County", "Bangor"], "Portland", "ME"),  # not Portland, Oregon
+    ],
+)
+def test_other_toponyms_regions_choose_the_homonym(
+    gz: Gazetteer, monkeypatch: pytest.MonkeyPatch, names: list[str], target: str, region: str
+) -> None:
+    places = ArticlePlaces(gz, [(n, "GPE") for n in names])
+    place = places.resolve(target, ner="GPE")
+    assert place is not None and (place.country, place.admin1) == ("USA", region)
+    assert places.regions(target)[("USA", region)] > 0.5  # the county and the town each point there
+    monkeypatch.setattr(gazmod, "_REGION_CONTEXT_BONUS", 0.0)  # without the rule the bigger homonym wins
+    alone = ArticlePlaces(gz, [(n, "GPE") for n in names]).resolve(target, ner="GPE")
+    assert alone is not None and alone.admin1 != region
+
+
+def test_regions_leave_out_the_name_itself(gz: Gazetteer) -> None:
+    places = ArticlePlaces(gz, [("Portland", "GPE"), ("Portland", "GPE")])
+    assert places.regions("Portland") == {}
+    assert gz.resolve("Portland", ner="GPE", regions={("USA", "ME"): 1.0}).admin1 == "ME"
+
+
+def test_county_and_township_abbreviations(gz: Gazetteer) -> None:
+    full = gz.resolve("Sangamon County", ner="GPE")
+    assert full is not None and (full.country, full.admin1) == ("USA", "IL")
+    assert gz.resolve("Sangamon Co.", ner="GPE").name == full.name
+    town = gz.resolve("Bedminster Township", ner="GPE")
+    assert town is not None and (town.name, town.country) == ("Bedminster", "USA")
+    assert gz.resolve("Bedminster Twp.", ner="GPE").geonameid == town.geonameid
+    assert gz.resolve("City of Dallas", ner="GPE").geonameid == gz.resolve("Dallas", ner="GPE").geonameid
+    assert gz.resolve("Xqzzy Co.", ner="GPE") is None
+
+
+def test_bare_county_name_only_where_nothing_else_has_it(gz: Gazetteer) -> None:
+    county = gz.resolve("Multnomah", ner="GPE")  # no town is called Multnomah
+    assert county is not None and county.name == "Multnomah County" and county.admin1 == "OR"
+    town = gz.resolve("Springfield", ner="GPE")  # towns keep their names: never Springfield County
+    assert town is not None and town.name == "Springfield" and town.feature_class == "P"
+
+
+def test_european_union_sits_at_brussels(gz: Gazetteer) -> None:
+    eu, brussels = gz.resolve("EU", ner="GPE"), gz.resolve("Brussels", ner="GPE")
+    assert eu is not None and brussels is not None and eu.geonameid == 6695072
+    assert abs(eu.lat - brussels.lat) < 0.2 and abs(eu.lon - brussels.lon) < 0.2

