@@ -16,7 +16,7 @@ from .records import Article, Classification, Entity, EventMention, Place, ReadE
 __version__ = "0.1.0"
 __all__ = [
     "Article", "Classification", "Config", "Entity", "EventMention", "Place", "ReadError", "ResolvedDate", "Span",
-    "classify", "code_text", "load",
+    "classify", "code_text", "load", "open",
 ]
 
 
@@ -55,6 +55,15 @@ def code_text(text: str, date: _date | str | None = None, id: str | None = None,
     article = Article(id=id or Article.content_id(text), text=text, date=published,
                       date_source="argument" if published else None)
     return filter_events(pipe.code_article(article), _replace(pipe.config, keep_flagged=keep_flagged))
+
+
+def open(db: str = "events.duckdb"):
+    """The event store at `db` (a DuckDB file path), as `eventwire ingest` and `eventwire query` use it:
+    `.query(actor=..., type=..., country=..., since=..., until=..., limit=...)` returns rows (dicts),
+    `.query_df(...)` a pandas DataFrame. Use it as a context manager or call `.close()`."""
+    from .store import open_store
+
+    return open_store(db)
 
 
 def classify(sentence: str, actor: str, recipient: str) -> Classification:

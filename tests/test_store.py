@@ -1,0 +1,193 @@
+"""The DuckDB store on real files: schema and migrations, atomic batches, rejects, runs, queries."""
+
+from datetime import date
+
+import duckdb
+import pytest
+
+import eventwire
+from eventwire.records import Article, Entity, EventMention, Place, ReadError, ResolvedDate, Span
+from eventwire.store import SCHEMA_VERSION, DuckDBStore, MentionFilter, ingest, open_store, schema_version
+
+TABLES = {"schema_version", "runs", "articles", "mentions", "rejects", "events", "event_mentions"}
+
+
+def _mention(article_id: str, index: int, event: str, actor: Entity, recipient: Entity | None,
+             day: date | None, place: Place | None = None) -> EventMention:
+    return EventMention(
+        article_id=article_id, sentence_index=index, event=event, mode=None,
+        trigger=Span(10 * index, 10 * index + 5, "verbs"), sentence=Span(0, 40, "A sentence I wrote."),
+        actor=[actor], recipient=[recipient] if recipient else [], quad_code=1, cameo="040", goldstein=1.0,
+        date=ResolvedDate(day, "day" if day else "unknown"), place=place, confidence=0.8,
+    )
+
+
+HAMAS = Entity("Hamas", "Hamas", "group", "PSE", "REB", "PSEREB")
+ISRAEL = Entity("Israel", "Israel", "state", "ISR", "GOV", "ISRGOV")
+EGYPT = Entity("Cairo", "Egypt", "state", "EGY", "GOV", "EGYGOV")
+GAZA = Place("Gaza", "Gaza", 281133, 31.5, 34.47, "PSE")
+TEL_AVIV = Place("Tel Aviv", "Tel Aviv", 293397, 32.08, 34.78, "ISR")
+
+
+def _batch():
+    a1 = Article("a1", "Text one, written for this test.", date(2023, 5, 1), "field", outlet="Wire A")
+    a2 = Article("a2", "Text two, written for this test.", date(2023, 6, 1), "field", outlet="Wire B")
+    a3 = Article("a3", "Nothing happens in this one.", None)
+    return [
+        (a1, [_mention("a1", 0, "THREATEN", HAMAS, ISRAEL, date(2023, 5, 1), TEL_AVIV),
+              _mention("a1", 1, "CONSULT", EGYPT, HAMAS, date(2023, 4, 30), GAZA)]),
+        (a2, [_mention("a2", 0, "THREATEN", ISRAEL, HAMAS, date(2023, 6, 2), GAZA),
+              _mention("a2", 2, "ACCUSE", HAMAS, None, None)]),
+        (a3, []),
+    ]
+
+
+@pytest.fixture
+def store(tmp_path):
+    with DuckDBStore(tmp_path / "s.duckdb") as s:
+        run = s.start_run("test", {"k": 1})
+        s.write_batch(run, _batch(), [ReadError("bad.jsonl:3", "read", "invalid JSON")])
+        yield s
+
+
+def _tables(path) -> set[str]:
+    con = duckdb.connect(str(path))
+    try:
+        return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    finally:
+        con.close()
+
+
+def test_an_empty_file_is_migrated_from_version_0_and_reopening_keeps_data(tmp_path):
+    path = tmp_path / "new.duckdb"
+    duckdb.connect(str(path)).close()  # version 0: a DuckDB file with no tables
+    assert _tables(path) == set()
+    with open_store(path) as s:
+        assert schema_version(s.con) == SCHEMA_VERSION == 1
+        s.write_batch(s.start_run("test", {}), _batch()[:1], [])
+    assert TABLES <= _tables(path)
+    with open_store(str(path)) as s:  # re-open: nothing re-applied, rows still there
+        assert s.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+        assert [r["id"] for r in s.table("articles")] == ["a1"]
+        assert len(s.table("mentions")) == 2
+
+
+def test_a_store_newer_than_the_code_is_refused(tmp_path):
+    path = tmp_path / "future.duckdb"
+    DuckDBStore(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_version VALUES (?, now())", [SCHEMA_VERSION + 1])
+    con.close()
+    with pytest.raises(RuntimeError, match="newer than this eventwire"):
+        DuckDBStore(path)
+
+
+def test_postgresql_is_not_yet_supported(tmp_path):
+    with pytest.raises(NotImplementedError, match="not yet"):
+        open_store("postgresql://user@127.0.0.1/events")
+    with pytest.raises(ValueError, match="unsupported store"):
+        open_store("mysql://x")
+
+
+def test_rows_keep_the_event_fields_first_entities_and_full_lists(store):
+    articles = {r["id"]: r for r in store.table("articles")}
+    assert articles["a1"]["n_mentions"] == 2 and articles["a3"]["n_mentions"] == 0
+    assert articles["a1"]["outlet"] == "Wire A" and articles["a1"]["date"] == date(2023, 5, 1)
+    assert len(articles["a1"]["text_hash"]) == 40
+    rows = store.query(type="threaten", actor="hamas")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["actor_name"] == "Hamas" and row["actor_code"] == "PSEREB" and row["recipient_country"] == "ISR"
+    assert row["place_name"] == "Tel Aviv" and row["place_country"] == "ISR" and row["place_lat"] == 32.08
+    assert row["actors"][0]["name"] == "Hamas" and row["event_json"]["event"] == "THREATEN"
+    assert row["event_json"]["id"] == row["id"] and row["date"] == date(2023, 5, 1)
+    assert store.table("rejects")[0]["reason"] == "invalid JSON"
+
+
+@pytest.mark.parametrize("flt, expected", [
+    (MentionFilter(), ["a1:1", "a1:0", "a2:0", "a2:2"]),  # by date, undated last
+    (MentionFilter(actor="HAMAS"), ["a1:0", "a2:2"]),
+    (MentionFilter(actor="egypt"), ["a1:1"]),  # canonical name
+    (MentionFilter(actor="cair"), ["a1:1"]),  # part of the text as written
+    (MentionFilter(actor="isrgov"), ["a2:0"]),  # a CAMEO code
+    (MentionFilter(recipient="Hamas"), ["a1:1", "a2:0"]),
+    (MentionFilter(type="THREATEN", country="pse"), ["a2:0"]),
+    (MentionFilter(since=date(2023, 5, 1)), ["a1:0", "a2:0"]),
+    (MentionFilter(until=date(2023, 5, 1)), ["a1:1", "a1:0"]),
+    (MentionFilter(since=date(2023, 5, 1), until=date(2023, 5, 31)), ["a1:0"]),
+    (MentionFilter(limit=2), ["a1:1", "a1:0"]),
+    (MentionFilter(actor="O'Brien'); DROP TABLE mentions; --"), []),  # a value, never SQL
+])
+def test_query_filters(store, flt, expected):
+    got = [f"{r['article_id']}:{r['sentence_index']}" for r in store.query(flt)]
+    assert got == expected
+    assert store.con.execute("SELECT count(*) FROM mentions").fetchone()[0] == 4
+
+
+def test_python_api_open_and_query_df(store, tmp_path):
+    path = store.path
+    store.close()
+    with eventwire.open(str(path)) as s:
+        assert [r["event"] for r in s.query(actor="Israel", since="2023-06-01")] == ["THREATEN"]
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            with pytest.raises(ImportError, match="pandas"):
+                s.query_df(type="ACCUSE")
+        else:
+            df = s.query_df(type="ACCUSE")
+            assert list(df["article_id"]) == ["a2"]
+
+
+def test_a_failing_batch_leaves_nothing_behind(tmp_path):
+    with DuckDBStore(tmp_path / "s.duckdb") as s:
+        run = s.start_run("test", {})
+        s.write_batch(run, _batch()[:1], [])
+        # a2 is new but a1 again violates the key: the whole batch (a2 and its mentions) must roll back
+        with pytest.raises(duckdb.Error):
+            s.write_batch(run, _batch()[1:2] + _batch()[:1], [ReadError("x", "read", "y")])
+        assert [r["id"] for r in s.table("articles")] == ["a1"]
+        assert {r["article_id"] for r in s.table("mentions")} == {"a1"}
+        assert s.table("rejects") == []
+
+
+def test_the_same_reject_from_two_runs_is_one_row_and_stale_runs_are_marked(tmp_path):
+    with DuckDBStore(tmp_path / "s.duckdb") as s:
+        first = s.start_run("test", {})  # never finished: as if killed
+        s.write_batch(first, [], [ReadError("bad.txt", "read", "empty article")])
+        second = s.start_run("test", {})
+        s.write_batch(second, [], [ReadError("bad.txt", "read", "empty article")])
+        s.finish_run(second, {"rejected": 1}, "finished")
+        assert [(r["record"], r["run_id"]) for r in s.table("rejects")] == [("bad.txt", first)]
+        runs = {r["id"]: r for r in s.table("runs")}
+        assert runs[first]["status"] == "interrupted" and runs[first]["finished"] is None
+        assert runs[second]["status"] == "finished" and runs[second]["counts"] == {"rejected": 1}
+        assert runs[second]["config"] == {}
+
+
+def test_ingest_skips_stored_and_repeated_ids_before_coding(tmp_path):
+    batch = _batch()
+    coded_ids: list[str] = []
+
+    class Coded:
+        def __init__(self, article, events):
+            self.article, self.events = article, events
+
+    events = {a.id: ms for a, ms in batch}
+
+    def code(items):
+        for item in items:
+            if isinstance(item, Article):
+                coded_ids.append(item.id)
+                yield Coded(item, events[item.id])
+            else:
+                yield item
+
+    with DuckDBStore(tmp_path / "s.duckdb") as s:
+        s.write_batch(s.start_run("t", {}), batch[:1], [])
+        stream = [batch[1][0], ReadError("f:2", "read", "bad"), batch[0][0], batch[2][0], batch[1][0]]
+        counts = ingest(s, stream, code, run_id=s.start_run("t", {}), keep=lambda e: e, batch_size=2)
+        assert coded_ids == ["a2", "a3"]  # a1 was stored, the second a2 repeats this run's
+        assert counts.as_dict() == {"read": 4, "skipped": 2, "coded": 2, "mentions": 2, "rejected": 1}
+        assert sorted(r["id"] for r in s.table("articles")) == ["a1", "a2", "a3"]
+        assert len(s.table("mentions")) == 4
