@@ -171,3 +171,27 @@ def test_dateline_dates_an_undated_story_from_the_configured_reading_day():
     dated = Article(id="kabul2", text=text, date=date(2023, 7, 14), date_source="header")
     pipe.code_article(dated)
     assert dated.date == date(2023, 7, 14) and dated.date_source == "header"
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_code_articles_keeps_input_order_with_errors_between_and_after(n_process):
+    from eventwire.config import Config
+    from eventwire.pipeline import Coded, Pipeline
+    from eventwire.records import Article, ReadError
+
+    base = eventwire._default()
+    pipe = Pipeline(Config(n_process=n_process, batch_size=2), nlp=base.nlp, ontology=base.ontology, kb=base.kb,
+                    gazetteer=base.gazetteer)
+    day = date(2024, 3, 14)
+    items = [
+        ReadError("a.txt", "read", "empty"),
+        Article(id="1", text="Police arrested two protesters in Nairobi on Monday.", date=day),
+        ReadError("b.txt", "read", "binary"),
+        Article(id="2", text="Jordan's foreign minister met his Egyptian counterpart in Amman on Tuesday.", date=day),
+        Article(id="3", text="Rebels attacked an army post near Goma on Sunday.", date=day),
+        ReadError("c.txt", "read", "too long"),
+    ]
+    out = list(pipe.code_articles(iter(items)))
+    assert [o.record if isinstance(o, ReadError) else o.article.id for o in out] == \
+        ["a.txt", "1", "b.txt", "2", "3", "c.txt"]
+    assert [o.events[0].event for o in out if isinstance(o, Coded)] == ["COERCE", "CONSULT", "ASSAULT"]

@@ -5,7 +5,7 @@ read -> parse -> code (lexicon coder) -> resolve actors, dates, places -> EventM
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from datetime import date
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace as _replace
@@ -89,28 +89,28 @@ class Pipeline:
 
     # -- batch entry points -------------------------------------------------------------------
     def code_articles(self, items: Iterable[Article | ReadError]) -> Iterator[Coded | ReadError]:
-        """Code a stream of articles; read errors pass through, a failing article becomes a ReadError."""
-        pending: list[Article] = []
+        """Code a stream of articles in input order; read errors pass through, a failing article becomes
+        a ReadError. One `nlp.pipe` runs over the whole stream, so with `n_process` > 1 spaCy starts its
+        worker processes once per call, not once per batch."""
+        queue: deque[Article | ReadError] = deque()
 
-        def flush() -> Iterator[Coded | ReadError]:
-            texts = [a.text for a in pending]
-            docs = nlp_mod.pipe(self.nlp, texts, batch_size=self.config.batch_size, n_process=self.config.n_process)
-            for article, doc in zip(pending, docs):
-                try:
-                    yield Coded(article, self.code_doc(article, doc))
-                except Exception as exc:  # one broken article must not stop the batch
-                    yield ReadError(article.source or article.id, "code", f"{type(exc).__name__}: {exc}")
-            pending.clear()
+        def texts() -> Iterator[str]:
+            for item in items:
+                queue.append(item)
+                if isinstance(item, Article):
+                    yield item.text
 
-        for item in items:
-            if isinstance(item, ReadError):
-                yield from flush()
-                yield item
-                continue
-            pending.append(item)
-            if len(pending) >= self.config.batch_size:
-                yield from flush()
-        yield from flush()
+        docs = nlp_mod.pipe(self.nlp, texts(), batch_size=self.config.batch_size, n_process=self.config.n_process)
+        for doc in docs:  # one doc per article, in order: the queue's next article is this doc's
+            while isinstance(queue[0], ReadError):
+                yield queue.popleft()
+            article = queue.popleft()
+            assert isinstance(article, Article)
+            try:
+                yield Coded(article, self.code_doc(article, doc))
+            except Exception as exc:  # one broken article must not stop the batch
+                yield ReadError(article.source or article.id, "code", f"{type(exc).__name__}: {exc}")
+        yield from queue  # read errors after the last article
 
     def code_article(self, article: Article) -> list[EventMention]:
         return self.code_doc(article, self.nlp(article.text))
