@@ -745,12 +745,7 @@ class DateResolver:
                 options.append(date(year, month, day))
             except ValueError:  # 31 April; 29 February of a common year
                 continue
-        if tense == "future":
-            picked = min((d for d in options if d >= base - _YEAR_SLACK), default=None)
-        elif tense == "present":
-            picked = min(options, key=lambda d: (abs(d - base), d > base), default=None)
-        else:
-            picked = max((d for d in options if d <= base + _YEAR_SLACK), default=None)
+        picked = _by_tense(options, tense, base)
         return _Interval(picked, picked) if picked else None
 
     @staticmethod
@@ -928,15 +923,18 @@ def _ordinal(expr: _Expr, tense: Tense, base: date) -> _Interval | None:
         year, month = _add_months(base.year, base.month, k)
         if day <= calendar.monthrange(year, month)[1]:
             options.append(date(year, month, day))
-    if rel:
-        picked = options[0] if options else None
-    elif tense == "future":
-        picked = min((d for d in options if d >= base - _YEAR_SLACK), default=None)
-    elif tense == "present":
-        picked = min(options, key=lambda d: (abs(d - base), d > base), default=None)
-    else:
-        picked = max((d for d in options if d <= base + _YEAR_SLACK), default=None)
+    picked = (options[0] if options else None) if rel else _by_tense(options, tense, base)
     return _Interval(picked, picked) if picked else None
+
+
+def _by_tense(options: Sequence[date], tense: Tense, base: date) -> date | None:
+    """Of the candidate days, the one the tense points at: the next for the future, the nearest for
+    the present, the last one (a little slack past the reading day) for the past."""
+    if tense == "future":
+        return min((d for d in options if d >= base - _YEAR_SLACK), default=None)
+    if tense == "present":
+        return min(options, key=lambda d: (abs(d - base), d > base), default=None)
+    return max((d for d in options if d <= base + _YEAR_SLACK), default=None)
 
 
 _DATELINE_DATE = re.compile(
