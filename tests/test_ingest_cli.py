@@ -213,3 +213,30 @@ def test_killed_ingest_resumes_to_the_same_store_as_a_clean_run(tmp_path):
         assert statuses[-1] == "finished" and "running" not in statuses  # killed runs are marked
     finally:
         con.close()
+
+
+def test_export_formats_hold_the_stored_mentions(ingested, tmp_path):
+    import pyarrow.parquet as pq
+
+    db = ingested
+    con = duckdb.connect(str(db), read_only=True)
+    stored = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
+    con.close()
+    assert stored > 0
+    runner = CliRunner()
+    out = tmp_path / "events.jsonl"
+    assert runner.invoke(app, ["export", "--db", str(db), "-o", str(out)]).exit_code == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == stored and all({"event", "actor", "recipient", "evidence"} <= set(r) for r in records)
+    csv_out, pq_out = tmp_path / "events.csv", tmp_path / "events.parquet"
+    assert runner.invoke(app, ["export", "--db", str(db), "--format", "csv", "-o", str(csv_out)]).exit_code == 0
+    lines = csv_out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == stored + 1 and lines[0].startswith('"id"')
+    res = runner.invoke(app, ["export", "--db", str(db), "--format", "parquet", "--type", "CONSULT", "-o", str(pq_out)])
+    assert res.exit_code == 0
+    table = pq.read_table(pq_out)
+    assert table.num_rows >= 1 and set(table.column("event").to_pylist()) == {"CONSULT"}
+    # bad format and missing store are clear errors, and nothing is written
+    assert runner.invoke(app, ["export", "--db", str(db), "--format", "gdelt", "-o", str(tmp_path / "x")]).exit_code != 0
+    assert runner.invoke(app, ["export", "--db", str(tmp_path / "none.duckdb"), "-o", str(tmp_path / "y")]).exit_code == 2
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()

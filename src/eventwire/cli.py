@@ -783,23 +783,15 @@ def query(
     """Event mentions from the store, filtered; ordered by date."""
     import csv
 
-    from .store import MENTION_COLUMNS, MentionFilter, open_store
+    from .store import MENTION_COLUMNS, MentionFilter
 
     if fmt not in ("table", "jsonl", "csv"):
         raise typer.BadParameter("--format must be table, jsonl or csv")
     if limit is not None and limit < 0:
         raise typer.BadParameter("--limit must be >= 0")
-    if not db.startswith(("postgres://", "postgresql://")) and not Path(db).exists():
-        err.print(f"[red]error[/red] no store at {db} (create one with `eventwire ingest`)")
-        raise typer.Exit(2)
     flt = MentionFilter(actor=actor, recipient=recipient, type=type_, country=country,
                         since=_parse_day(since, "--since"), until=_parse_day(until, "--until"), limit=limit)
-    try:
-        store = open_store(db)
-    except (NotImplementedError, ValueError) as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(2) from None
-    with store:
+    with _existing_store(db) as store:
         rows = store.query(flt)
     if fmt == "jsonl":
         for r in rows:
@@ -812,6 +804,43 @@ def query(
     else:
         Console(width=200).print(_rows_table(_QUERY_COLUMNS, rows))
     err.print(f"{len(rows)} event mention(s)")
+
+
+def _existing_store(db: str):
+    """The store at `db`; a missing file is an error here, not a new empty store."""
+    from .store import open_store
+
+    if not db.startswith(("postgres://", "postgresql://")) and not Path(db).exists():
+        err.print(f"[red]error[/red] no store at {db} (create one with `eventwire ingest`)")
+        raise typer.Exit(2)
+    try:
+        return open_store(db)
+    except (NotImplementedError, ValueError) as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    db: DbOpt = "events.duckdb",
+    fmt: Annotated[str, typer.Option("--format", help="plover-jsonl, csv or parquet.")] = "plover-jsonl",
+    type_: Annotated[Optional[str], typer.Option("--type", help="Only this PLOVER event type.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only events that happened in this country (ISO3).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Events on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Events on or before this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Event mentions from the store to a file (PLOVER JSONL records, or the flat columns as CSV or
+    Parquet). GDELT and POLECAT layouts are not written yet."""
+    from .store import EXPORT_FORMATS, MentionFilter
+
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(EXPORT_FORMATS)}")
+    flt = MentionFilter(type=type_, country=country, since=_parse_day(since, "--since"),
+                        until=_parse_day(until, "--until"))
+    with _existing_store(db) as store:
+        n = store.export(output, fmt, flt)
+    err.print(f"{n} event mention(s) -> {output}")
 
 
 def main() -> None:  # pragma: no cover

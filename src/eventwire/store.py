@@ -180,6 +180,33 @@ class DuckDBStore(Store):
             raise ValueError(f"no table {name!r} (tables: {', '.join(_TABLES)})")
         return _rows(self.con.execute(f"SELECT * FROM {name}"))  # name checked against the schema above
 
+    def export(self, out: Path | str, fmt: str, where: MentionFilter | None = None) -> int:
+        """Write the (filtered) mentions to a file: `plover-jsonl` (one full event record per line, as
+        `eventwire code` prints it), `csv` or `parquet` (the flat columns). Returns the rows written.
+        The file appears whole or not at all (written beside it, then renamed)."""
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
+        sql, params = mention_sql(where or MentionFilter())
+        table = self.con.cursor().sql(sql, params=params).to_arrow_table()  # a cursor of its own: no pending result
+        out = Path(out)
+        tmp = out.with_name(f".{out.name}.part")
+        try:
+            if fmt == "plover-jsonl":
+                with tmp.open("w", encoding="utf-8") as fh:
+                    for record in table.column("event_json").to_pylist():
+                        fh.write((record if isinstance(record, str) else json.dumps(record)) + "\n")
+            elif fmt == "csv":
+                pacsv.write_csv(table.drop_columns([c for c in ("event_json",) if c in table.column_names]), tmp)
+            else:
+                pq.write_table(table, tmp)
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return table.num_rows
+
     # -- writes -----------------------------------------------------------------------------
     def start_run(self, version: str, config: dict[str, Any]) -> str:
         run_id = uuid.uuid4().hex
@@ -231,6 +258,7 @@ class _Transaction:
         self.con.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
+EXPORT_FORMATS = ("plover-jsonl", "csv", "parquet")
 _TABLES = ("articles", "mentions", "rejects", "runs", "events", "event_mentions", "schema_version")
 
 
