@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -81,12 +80,10 @@ def test_packaged_file_is_valid_and_well_formed(tagger: ContextTagger) -> None:
     assert all(c.description and c.lemmas for c in tagger.contexts)
 
 
-def test_tagging_is_fast(nlp, tagger: ContextTagger) -> None:
+def test_tagging_is_repeatable(nlp, tagger: ContextTagger) -> None:  # speed: benchmarks/throughput.py
     span = nlp("Troops fired on protesters near the border as refugees fled the fighting before the vote.")[:]
-    start = time.perf_counter()
-    for _ in range(2000):
-        tagger.tag(span, "ASSAULT")
-    assert (time.perf_counter() - start) / 2000 < 0.001
+    first = tagger.tag(span, "ASSAULT")
+    assert all(tagger.tag(span, "ASSAULT") == first for _ in range(200))
 
 
 GOOD = "election:\n  description: elections\n  lemmas: [election, ballot]\n  phrases: [polling station]\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -170,26 +169,20 @@ def test_every_supplement_entry_resolves_to_itself(gz: Gazetteer, supplement: di
             assert place is not None and (place.country, place.level) == (iso3, "country"), text
 
 
-def test_resolve_is_fast(gz: Gazetteer) -> None:
+def test_resolve_is_stable_over_many_calls(gz: Gazetteer) -> None:  # speed: benchmarks/geo.py
     names = ["Beirut", "Washington", "Springfield", "Ain al-Hilweh", "nowhere", "Paris", "Gaza"]
-    n = 20_000
-    start = time.perf_counter()
-    for i in range(n):
-        gz.resolve(names[i % len(names)], context_countries=("USA",), ner="GPE")
-    rate = n / (time.perf_counter() - start)
-    assert rate > 5_000  # ~80,000/s on a laptop; loose so that slow CI does not flake
+    first = [gz.resolve(n, context_countries=("USA",), ner="GPE") for n in names]
+    for i in range(2_000):
+        assert gz.resolve(names[i % len(names)], context_countries=("USA",), ner="GPE") == first[i % len(names)]
 
 
 # -- the cache -----------------------------------------------------------------------------
 
 
-def test_warm_load_is_fast(gz: Gazetteer, cache_dir: Path) -> None:
+def test_warm_load_reads_the_cache(gz: Gazetteer, cache_dir: Path) -> None:  # time: benchmarks/geo.py
     assert (cache_dir / gazmod.CACHE_FILE).is_file()
-    start = time.perf_counter()
     again = load_gazetteer.__wrapped__(cache_dir)  # bypass lru_cache: really read the pickle
-    elapsed = time.perf_counter() - start
     assert len(again) == len(gz) and again.n_keys == gz.n_keys
-    assert elapsed < 2.0  # ~0.2 s measured; the budget is 1 s, with slack for slow CI
 
 
 def test_lru_cache_returns_same_object(gz: Gazetteer, cache_dir: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -158,11 +157,9 @@ def test_sectors(onto: Ontology) -> None:
         assert code in onto.sectors
 
 
-def test_cached_fast_and_picklable() -> None:
+def test_cached_and_picklable() -> None:  # load time: benchmarks, not tests
     assert load_ontology("en") is load_ontology("en")
-    start = time.perf_counter()
     fresh = Ontology.load("en")
-    assert time.perf_counter() - start < 0.5
     clone = pickle.loads(pickle.dumps(fresh))
     assert clone.triggers_for("meet", "VERB") == fresh.triggers_for("meet", "VERB")
 
