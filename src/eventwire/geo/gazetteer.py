@@ -239,31 +239,34 @@ class Gazetteer:
         near: Sequence[Place], regions: Mapping[tuple[str, str], float] | None,
     ) -> tuple[list[tuple[int, float]], int, float] | None:
         """(each homonym's record and probability, the best record, its penalised score), or None."""
+        found = self._lookup(name, ner)
+        if found is None:
+            return None
+        hits, hint, fallback = found
+        penalty = 1.0 if ner in PLACE_LABELS or ner is None else _WEAK_NER_PENALTY
+        probs = self._probabilities(hits, self._context(context_countries), hint, near, regions or {})
+        best, score = max(probs, key=lambda rp: rp[1])
+        if fallback and (hint is None or LEVELS[self._t.level[best]] != hint):
+            penalty *= _FALLBACK_PENALTY  # "Aleppo province" gave the city, not the province
+        return probs, best, score * penalty
+
+    def _lookup(self, name: str, ner: str | None) -> tuple[int | tuple[int, ...], Level | None, bool] | None:
+        """The records a name may mean, the level its suffix asks for, and whether it took the
+        fallback; None where the name is no place (too short, lower case, a common word)."""
         t = self._t
         key = normalise(name)
         if len(key) < 2:
             return None
-        vouched = ner in PLACE_LABELS
-        if not vouched:
+        if ner not in PLACE_LABELS:
             if not _has_capital(name):
                 return None
             if key in t.common and not name.isupper():  # "US" is not "us"
                 return None
-        penalty = 1.0 if vouched or ner is None else _WEAK_NER_PENALTY
-        hint: Level | None = None
         hits = t.index.get(key)
-        fallback = hits is None
-        if fallback:
-            found = self._fallback(key)
-            if found is None:
-                return None
-            hits, hint = found
-        assert hits is not None
-        probs = self._probabilities(hits, self._context(context_countries), hint, near, regions or {})
-        best, score = max(probs, key=lambda rp: rp[1])
-        if fallback and (hint is None or LEVELS[t.level[best]] != hint):
-            penalty *= _FALLBACK_PENALTY  # "Aleppo province" gave the city, not the province
-        return probs, best, score * penalty
+        if hits is not None:
+            return hits, None, False
+        found = self._fallback(key)
+        return None if found is None else (found[0], found[1], True)
 
     def _fallback(self, key: str) -> tuple[int | tuple[int, ...], Level | None] | None:
         """Retry without a generic suffix ("Aleppo province") or a compass prefix ("northern Gaza")."""
@@ -301,17 +304,11 @@ class Gazetteer:
         "Crestwood" is an unsure town but a sure country: this is what other toponyms of an
         article contribute as context, summed, before each is resolved with it.
         """
-        key = normalise(name)
-        hits = self._t.index.get(key) if len(key) >= 2 else None
-        if hits is None:
-            found = self._fallback(key) if len(key) >= 2 else None
-            if found is None:
-                return {}
-            hits = found[0]
-        if self.resolve(name, ner=ner) is None:  # the same guards as resolve (common words ...)
+        found = self._lookup(name, ner)  # the same guards and lookup as resolve
+        if found is None:
             return {}
         out: dict[str | None, float] = {}
-        for rec, p in self._probabilities(hits, {}, None, ()):
+        for rec, p in self._probabilities(found[0], {}, None, ()):
             out[self._t.country[rec]] = out.get(self._t.country[rec], 0.0) + p
         return out
 
