@@ -122,10 +122,7 @@ class Pipeline:
             # "KABUL, July 13 (Reuters) -": the article's own day, its year read from today (dates.dateline_date)
             article.date = dateline_date(dateline.date, self.reading_date)
             article.date_source = "dateline" if article.date else None
-        state = _ArticleState(actors=self.resolver.new_document(article.date), dates=DateResolver(article.date),
-                              places=self._article_places(doc))
-        self._read_dateline(dateline, article.text, state)
-        state.actors.focus_country = self._focus_country(doc, state.dateline_place)
+        state = self._start(article, doc, dateline)
         para_starts = nlp_mod.paragraph_starts(doc)
         sents = nlp_mod.sentences(doc)
         ents = nlp_mod.entities_by_sentence(doc, sents)  # one pass: Span.ents rescans the whole doc
@@ -159,11 +156,8 @@ class Pipeline:
         document context an argument gets: the article date, the focus country and earlier mentions.
         For evaluating and explaining resolution apart from the coder's choice of arguments."""
         doc = self.nlp(article.text)
-        actors = self.resolver.new_document(article.date)
-        places = self._article_places(doc)
-        dateline = nlp_mod.find_dateline(article.text)
-        place = places.resolve(dateline.text, ner="GPE") if dateline is not None else None
-        actors.focus_country = self._focus_country(doc, place)
+        state = self._start(article, doc, nlp_mod.find_dateline(article.text))
+        actors, places = state.actors, state.places
         out: list[Entity | None] = []
         for text, start in mentions:
             span = doc.char_span(start, start + len(text), alignment_mode="expand") if start >= 0 else None
@@ -174,6 +168,14 @@ class Pipeline:
                 ent = self._town(ent, ner, actors.focus_country, places) or ent
             out.append(ent)
         return out
+
+    def _start(self, article: Article, doc: Doc, dateline: nlp_mod.Dateline | None) -> _ArticleState:
+        """What reading an article starts from: its date, toponyms, dateline place and focus country."""
+        state = _ArticleState(actors=self.resolver.new_document(article.date), dates=DateResolver(article.date),
+                              places=self._article_places(doc))
+        self._read_dateline(dateline, article.text, state)
+        state.actors.focus_country = self._focus_country(doc, state.dateline_place)
+        return state
 
     def _placed_agent(self, ent: Entity, country: str) -> Entity:
         if ent.kind != "agent" or ent.country == country or not (ent.country is None or "+focus:" in ent.evidence):
@@ -337,10 +339,7 @@ class Pipeline:
         words = [t for t in sent if t.idx < trigger[1] and trigger[0] < t.idx + len(t.text)]
         if not words:
             return PlaceChoice(None, None, "none")
-        state = _ArticleState(actors=self.resolver.new_document(article.date), dates=DateResolver(article.date),
-                              places=self._article_places(doc))
-        self._read_dateline(nlp_mod.find_dateline(article.text), article.text, state)
-        state.actors.focus_country = self._focus_country(doc, state.dateline_place)
+        state = self._start(article, doc, nlp_mod.find_dateline(article.text))
         state.story_place = self._story_place(sents[:LEDE_SENTENCES], ents[:LEDE_SENTENCES], state)
         state.sentence_ents = ents[index]
         word_ids = {t.i for t in words}
