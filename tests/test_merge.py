@@ -257,7 +257,7 @@ BACKGROUND = [
 def test_story_index_links_rewrites_of_one_event_not_other_stories_on_the_same_people():
     from eventwire.merge import StoryIndex
 
-    index = StoryIndex(0.2, window_days=7)
+    index = StoryIndex(window_days=7)
     index.observe(BACKGROUND)
     a = _story("a", "Senator Lena Ostrova's bill to ban drilling in the Karsk wetlands passed the Senate 61-39 "
                     "on Tuesday after environmental groups lobbied for months.", "2024-05-07")
@@ -271,3 +271,73 @@ def test_story_index_links_rewrites_of_one_event_not_other_stories_on_the_same_p
     assert [x for x, _ in index.add(b)] == ["a"]
     assert index.add(c) == []  # same senator, other story
     assert index.add(d) == []  # outside the window
+    ab, ac = index.signals("a", "b"), index.signals("a", "c")
+    assert ab.text > ac.text and ab.lede > ac.lede and ab.names > ac.names and (ab.days, ac.days) == (0, 3)
+    assert index.similarity("a", "b") > 0.5 > index.similarity("a", "c")
+
+
+def test_story_words_names_leave_out_sentence_starts_days_and_titles():
+    from eventwire.merge import content_words, name_words, story_words
+
+    text = ("Senator Lena Ostrova's bill passed on Tuesday. Sen. Marek Voss voted against it in Karsk. "
+            "\"Farmers will pay,\" Voss said.")
+    words, lede, names = story_words(text, lede_words=4)
+    assert words[:5] == ["senator", "lena", "ostrova", "bill", "passed"]  # possessive gone
+    assert lede == ["senator", "lena", "ostrova", "bill"]
+    # "Senator", "Sen." and a quote's first word open their sentence; Tuesday is the calendar
+    assert names == ["lena", "ostrova", "marek", "voss", "karsk", "voss"] == name_words(text)
+    assert content_words("Trump’s plan, Trump's plan") == ["trump", "plan", "trump", "plan"]
+    assert story_words("", 10) == ([], [], [])
+
+
+def test_story_model_probability_follows_its_weights():
+    from eventwire.merge import StoryModel, StorySignals
+
+    model = StoryModel()
+    close, late = StorySignals(0.3, 0.3, 0.3, 0), StorySignals(0.3, 0.3, 0.3, 4)
+    assert model.probability(close) > model.probability(late)
+    assert model.probability(StorySignals(0.4, 0.3, 0.3, 0)) > model.probability(close)
+    flat = StoryModel(intercept=0.0, text=0.0, lede=0.0, names=0.0, days=0.0)
+    assert flat.probability(close) == 0.5
+    assert StoryModel(intercept=-800.0).probability(close) == 0.0  # no overflow far from the boundary
+
+
+def test_story_index_threshold_is_a_probability():
+    from eventwire.merge import StoryIndex
+
+    for bad in (0.0, 1.0, 1.5):
+        with pytest.raises(ValueError):
+            StoryIndex(bad)
+
+
+def test_story_index_undated_rereads_and_determinism():
+    from eventwire.merge import StoryIndex
+
+    def fill() -> tuple[StoryIndex, list]:
+        index = StoryIndex(window_days=2)
+        index.observe(BACKGROUND + [OTHER])
+        answers = [index.add(art("wire", STORY, day=date(2024, 3, 5))),
+                   index.add(art("undated", STORY.replace("Tuesday", "Wednesday"), day=None)),
+                   index.add(art("later", STORY, day=date(2024, 3, 9))),  # 4 days after "wire"
+                   index.add(art("flood", OTHER))]
+        return index, answers
+
+    index, answers = fill()
+    assert answers[0] == [] and [x for x, _ in answers[1]] == ["wire"]  # an undated article fits any day
+    assert [x for x, _ in answers[2]] == ["undated"]  # "wire" is outside the window
+    assert answers[3] == []
+    assert index.add(art("later", "anything", day=date(2024, 3, 9))) == answers[2]  # re-adding repeats
+    assert len(index) == 4 and "flood" in index and "nothing" not in index
+    assert fill()[1] == answers  # the same articles in the same order: the same answers
+
+
+def test_story_index_scores_a_bounded_number_of_candidates():
+    from eventwire.merge import StoryIndex
+
+    wide, narrow = StoryIndex(), StoryIndex(max_candidates=1)
+    for index in (wide, narrow):
+        index.observe(BACKGROUND + [OTHER])
+        for i in range(3):
+            index.add(art(f"copy{i}", STORY))
+    assert [x for x, _ in wide.add(art("new", STORY))] == ["copy0", "copy1", "copy2"]
+    assert [x for x, _ in narrow.add(art("new", STORY))] == ["copy0"]  # most shared words, then id

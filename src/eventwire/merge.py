@@ -1,9 +1,11 @@
 """Counting one real-world event once: near-duplicate articles and merged event mentions.
 
-Two signals, both pure and incremental so the store can feed them article by article:
+Three signals, all pure and incremental so the store can feed them article by article:
 
 - `DuplicateIndex`: syndicated copies (the same wire story on fifty sites) found by MinHash/LSH over
   word shingles. Text similarity only; it says nothing about different write-ups of one event.
+- `StoryIndex`: different outlets' own write-ups of one story, by a small logistic model over TF-IDF
+  cosines (whole text, title and lede, names) and the days between the articles.
 - `EventMerger`: event mentions from any articles that report the same real event (same or
   compatible type, compatible actors and recipients, dates within a window, same or nearby place)
   become one `Event` that keeps every mention and counts mentions, articles and outlets.
@@ -20,7 +22,7 @@ import calendar
 import hashlib
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,37 +45,159 @@ def shingles(text: str, size: int = 5) -> set[str]:
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
-_CONTENT_WORD = re.compile(r"[^\W\d_][\w'-]{2,}")
+_CONTENT_WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
 _STOP = frozenset(
     "the and for that with was were are has have had not but from this they their them his her its said "
     "says will would could should been being who whom which what when where while than then there these "
     "those into about after before over under also more most some such only other just very can may might "
     "one two three new year years last first told according mr ms mrs percent people time".split()
 )
+# capitalised for the calendar, not because the story is about them
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december sept".split()
+)
+# "Sen. Warren": a capitalised word after these abbreviations still sits inside its sentence
+_TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr sen rep gov gen lt col sgt st jr sr prof".split())
+
+
+def _word(token: str) -> str:
+    """Lower-cased, without a possessive ending: "Trump's" and "Trump" are one word."""
+    w = token.lower()
+    return w[:-2] if w.endswith(("'s", "’s")) else w.rstrip("'’")
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in (m.group().lower() for m in _CONTENT_WORD.finditer(text)) if w not in _STOP]
+    """Lower-cased words of three letters or more, without digits, possessives or common words."""
+    words = (_word(t) for t in _CONTENT_WORD.findall(text))
+    return [w for w in words if len(w) > 2 and w not in _STOP]
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence (or a quote, a line, a clause after a colon)."""
+    before = text[max(0, start - 12):start].rstrip(" \t\"'“‘(")
+    if not before or before[-1] in "!?:;\n\r—":
+        return True
+    if before[-1] != ".":
+        return False
+    previous = before[:-1].split()
+    return not previous or previous[-1].lower().lstrip("(\"'“‘") not in _TITLE_ABBREVIATIONS
+
+
+def story_words(text: str, lede_words: int = 0) -> tuple[list[str], list[str], list[str]]:
+    """In one pass: the content words; those among the first `lede_words` words of the text (the
+    lede); and the names, content words written with a capital inside a sentence (the people, places,
+    parties and bills a story is about; a sentence's first word is capitalised by position only)."""
+    lede_end = m.end() if lede_words and (m := re.match(rf"\s*(?:\S+\s+){{0,{lede_words}}}", text)) else 0
+    words, lede, names = [], [], []
+    for m in _CONTENT_WORD.finditer(text):
+        token = m.group()
+        w = _word(token)
+        if len(w) < 3 or w in _STOP:
+            continue
+        words.append(w)
+        if m.start() < lede_end:
+            lede.append(w)
+        if (token[0].isupper() and w not in _CALENDAR and w not in _TITLE_ABBREVIATIONS
+                and not _sentence_initial(text, m.start())):
+            names.append(w)
+    return words, lede, names
+
+
+def name_words(text: str) -> list[str]:
+    """The names of `story_words`."""
+    return story_words(text)[2]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+@dataclass(frozen=True, slots=True)
+class StorySignals:
+    """Why two articles look like one story: three TF-IDF cosines and the days between them."""
+
+    text: float  # all content words
+    lede: float  # the title and the opening words: what the story leads with
+    names: float  # capitalised words inside sentences: who and where
+    days: int  # between publication dates; 0 when either is unknown
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return (self.text, self.lede, self.names, float(self.days))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryModel:
+    """A logistic "same story" probability over `StorySignals`: each weight says how much a signal
+    counts. The defaults were fit on the BASIL dev half's article pairs (`eval.dedup.fit_story_model`),
+    with word statistics from about 200 articles; a much larger index shifts the cosines somewhat."""
+
+    intercept: float = -9.28
+    text: float = 20.0
+    lede: float = 25.48
+    names: float = 13.33
+    days: float = -1.06  # a day apart costs what 0.05 more text cosine gains
+    lede_words: int = 100  # how many opening words of the text count as the lede, after the title
+    prior_words: float = 3.0  # unseen rare words added to every vector's length (see `StoryIndex._weigh`)
+
+    def probability(self, s: StorySignals) -> float:
+        z = self.intercept + self.text * s.text + self.lede * s.lede + self.names * s.names + self.days * s.days
+        return _sigmoid(z)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoryDoc:
+    """One filed article: its date and its three unit-length TF-IDF vectors (weights as of filing)."""
+
+    date: date | None
+    text: dict[str, float]
+    lede: dict[str, float]
+    names: dict[str, float]
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two unit vectors, over the words they share (in sorted order: the same float
+    whichever way round)."""
+    return sum(a[w] * b[w] for w in sorted(a.keys() & b.keys()))
+
+
+def _sublinear(words: Iterable[str]) -> dict[str, float]:
+    """1 + log(count): a word repeated in one long quote is not the story."""
+    counts: dict[str, int] = defaultdict(int)
+    for w in words:
+        counts[w] += 1
+    return {w: 1.0 + math.log(c) for w, c in counts.items()}
 
 
 class StoryIndex:
     """Incremental "same story" finder for rewrites, not copies: three outlets' own reports of one
-    event share its rare words (names, places, the bill, the verdict) far more than stories on
-    the same people a few days apart. TF-IDF cosine over content words; `add` returns the earlier
-    articles within `window_days` whose similarity reaches `threshold`. Document frequencies come
-    from every article the index has seen (`observe` may seed them with a corpus first), so scores
-    are comparable only within one index; ties and order are broken by article id."""
+    event share its rare words (names, places, the bill, the verdict), lead with the same facts and
+    appear within days of each other, far more than stories on the same people a few days apart.
 
-    def __init__(self, threshold: float = 0.3, *, window_days: int = 7) -> None:
-        if not 0.0 < threshold <= 1.0:
-            raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+    `add` returns the earlier articles within `window_days` whose `StoryModel` probability reaches
+    `threshold`, with three TF-IDF cosines (all content words; title and lede; names) and the days
+    between them as its signals. Document frequencies come from every article the index has seen
+    (`observe` may seed them with a corpus first); an article's weights are fixed when it is added, so
+    scores are comparable only within one index. Candidates are the articles in the window that share
+    one of the new article's `probe_words` highest-weighted words (an inverted index by word and day),
+    so an add costs its few candidates, not the whole store. Ties and order are broken by article id.
+    """
+
+    def __init__(self, threshold: float = 0.5, *, window_days: int = 7, model: StoryModel | None = None,
+                 probe_words: int = 20, max_candidates: int = 100) -> None:
+        if not 0.0 < threshold < 1.0:
+            raise ValueError(f"threshold is a probability in (0, 1), not {threshold}")
         self.threshold = threshold
         self.window_days = window_days
+        self.model = model or StoryModel()
+        self.probe_words = probe_words
+        self.max_candidates = max_candidates
         self._df: dict[str, int] = defaultdict(int)
         self._n = 0
-        self._seen: set[str] = set()
-        self._tf: dict[str, dict[str, float]] = {}
-        self._dates: dict[str, date | None] = {}
+        self._docs: dict[str, _StoryDoc] = {}
+        self._found: dict[str, list[tuple[str, float]]] = {}
+        self._postings: dict[tuple[str, int | None], list[str]] = defaultdict(list)  # (word, day) -> ids
+        self._days_of: dict[str, set[int | None]] = defaultdict(set)  # word -> days it was filed under
 
     def observe(self, texts: Iterable[str]) -> None:
         """Count document frequencies without adding stories (a background corpus)."""
@@ -85,39 +209,77 @@ class StoryIndex:
         for w in words:
             self._df[w] += 1
 
-    def _vector(self, tf: dict[str, float]) -> dict[str, float]:
+    def _weigh(self, tf: dict[str, float]) -> dict[str, float]:
+        """TF-IDF, divided by a length that counts `prior_words` unseen words besides the text's own:
+        a long text's vector is all but unit length, a one-sentence text's few shared words count for less."""
         vec = {w: c * math.log((1 + self._n) / (1 + self._df.get(w, 0))) for w, c in tf.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {w: v / norm for w, v in vec.items()}
+        prior = self.model.prior_words * math.log(1 + self._n) ** 2
+        norm = math.sqrt(sum(v * v for v in vec.values()) + prior) or 1.0
+        return {w: v / norm for w, v in vec.items() if v > 0.0}
+
+    def _doc(self, article: Article, words: list[str], lede: list[str], names: list[str]) -> _StoryDoc:
+        lede = content_words(article.title or "") + lede
+        return _StoryDoc(article.date, self._weigh(_sublinear(words)), self._weigh(_sublinear(lede)),
+                         self._weigh(_sublinear(names)))
+
+    def _signals(self, a: _StoryDoc, b: _StoryDoc) -> StorySignals:
+        days = abs((a.date - b.date).days) if a.date is not None and b.date is not None else 0
+        return StorySignals(round(_cosine(a.text, b.text), 4), round(_cosine(a.lede, b.lede), 4),
+                            round(_cosine(a.names, b.names), 4), days)
+
+    def signals(self, a: str, b: str) -> StorySignals:
+        """The signals between two added articles (for explaining a match or a miss)."""
+        return self._signals(self._docs[a], self._docs[b])
 
     def similarity(self, a: str, b: str) -> float:
-        va, vb = self._vector(self._tf[a]), self._vector(self._tf[b])
-        if len(va) > len(vb):
-            va, vb = vb, va
-        return sum(v * vb.get(w, 0.0) for w, v in va.items())
+        """The model's probability that two added articles tell the same story."""
+        return round(self.model.probability(self.signals(a, b)), 4)
+
+    def _probes(self, doc: _StoryDoc) -> list[str]:
+        """The document's `probe_words` highest-weighted words: what it is filed under and looks up."""
+        return sorted(doc.text, key=lambda w: (-doc.text[w], w))[:self.probe_words]
+
+    def _candidates(self, doc: _StoryDoc, probes: list[str]) -> list[str]:
+        """Articles in the window filed under one of these words, the most shared words first, at most
+        `max_candidates` of them."""
+        if doc.date is None:
+            hits = [i for w in probes for day in sorted(self._days_of.get(w, ()), key=str)
+                    for i in self._postings[(w, day)]]
+        else:
+            first = doc.date.toordinal() - self.window_days
+            days = [*range(first, first + 2 * self.window_days + 1), None]  # undated articles match any day
+            hits = [i for w in probes for day in days for i in self._postings.get((w, day), ())]
+        counts = Counter(hits)
+        return sorted(counts, key=lambda i: (-counts[i], i))[:self.max_candidates]
 
     def add(self, article: Article) -> list[tuple[str, float]]:
-        """(id, similarity) of earlier articles in the window that tell the same story, best first."""
-        counts: dict[str, int] = defaultdict(int)
-        for w in content_words(article.text):
-            counts[w] += 1
-        tf = {w: 1.0 + math.log(c) for w, c in counts.items()}  # sublinear: one long quote is not the story
-        if article.id not in self._seen:
-            self._seen.add(article.id)
-            self._count(set(tf))
-        self._tf[article.id] = tf
-        self._dates[article.id] = article.date
+        """(id, probability) of earlier articles in the window that tell the same story, best first;
+        re-adding an id repeats its answer."""
+        if article.id in self._found:
+            return list(self._found[article.id])
+        words, lede, names = story_words(article.text, self.model.lede_words)
+        self._count(set(words).union(content_words(article.title or "")))
+        doc = self._doc(article, words, lede, names)
+        probes = self._probes(doc)
         found = []
-        for other in sorted(self._tf):
-            if other == article.id:
-                continue
-            d1, d2 = self._dates[other], article.date
-            if d1 is not None and d2 is not None and abs((d1 - d2).days) > self.window_days:
-                continue
-            sim = self.similarity(article.id, other)
-            if sim >= self.threshold:
-                found.append((other, round(sim, 4)))
-        return sorted(found, key=lambda x: (-x[1], x[0]))
+        for other in self._candidates(doc, probes):
+            p = self.model.probability(self._signals(doc, self._docs[other]))
+            if p >= self.threshold:
+                found.append((other, round(p, 4)))
+        found.sort(key=lambda x: (-x[1], x[0]))
+        day = article.date.toordinal() if article.date is not None else None
+        for w in probes:
+            self._postings[(w, day)].append(article.id)
+            self._days_of[w].add(day)
+        self._docs[article.id] = doc
+        self._found[article.id] = found
+        return list(found)
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._docs
+
+    def __len__(self) -> int:
+        return len(self._docs)
 
 
 class DuplicateIndex:
@@ -439,6 +601,14 @@ class EventMerger:
     def events(self) -> list[Event]:
         """All events, in the stable order of their first mentions."""
         out = [e for events in self._events.values() for e in events]
+        return sorted(out, key=lambda e: self._item(e.mentions[0], None, None).key)
+
+    def component_events(self, mention_ids: Iterable[str]) -> list[Event]:
+        """The events of every component holding one of these mentions: what adding them may have
+        changed, and so what a store rewrites (in the stable order of `events`)."""
+        wanted = set(mention_ids)
+        roots = {self._find(k) for k, item in self._items.items() if item.mention.id in wanted}
+        out = [e for root in roots for e in self._events.get(root, [])]
         return sorted(out, key=lambda e: self._item(e.mentions[0], None, None).key)
 
     def compatible(self, a: EventMention, b: EventMention, *, a_date: date | None = None,
