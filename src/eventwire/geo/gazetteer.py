@@ -34,7 +34,7 @@ from eventwire.records import Level, Place
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout or the build rules change, so old caches rebuild.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CACHE_FILE = "gazetteer.pkl"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -53,6 +53,10 @@ _KIND_BONUS = {"country": 5.0, "admin1": 3.0, "city": 0.0, "sub-city": 0.0}
 _CAPITAL_BONUS = 1.0
 _POP_WEIGHT = 0.5  # times log10(population): 0 for a hamlet, ~3.5 for a megacity
 _CONTEXT_BONUS = 10.0  # a country named in the article outweighs everything else
+# Country weights are cubed: a sure country (1) counts fully, the diffuse belief that homonyms spread
+# ("London", "Paris" and "Berlin" each lend the US a little: 0.6 in all) hardly at all, so it no
+# longer hands "Brussels" to a Wisconsin hamlet. Chosen on GWN-dev (2 to 4 score alike on LGL).
+_CONTEXT_POWER = 3.0
 _HINT_BONUS = 6.0  # "X state" prefers the admin1 X, even over a curated city X
 _SHARPNESS = 2.0  # softmax temperature turning score gaps into an ambiguity score
 _FALLBACK_PENALTY = 0.8  # matched only after dropping "province", "northern", ...
@@ -62,8 +66,13 @@ _NEAR_REGION_BONUS = 1.0  # in the same first-level region as another place of t
 _NEAR_KM = 150.0  # ... or this close to one of its towns
 _NEAR_KM_BONUS = 1.0
 # The article's other toponyms' summed belief in a first-level region ("Paris" beside "Henry
-# County" and "Tennessee"): weight in [0, 1] times this. Chosen on LGL, the development set.
-_REGION_CONTEXT_BONUS = 2.0
+# County" and "Tennessee"): weight in [0, 1] times this. Chosen on GWN-dev and LGL (2 before the
+# country-homonym share below; 3 to 5 score alike).
+_REGION_CONTEXT_BONUS = 4.0
+# A town that shares its name with a country ("China", Maine; "Lebanon", Indiana) takes only this
+# share of the country-context bonus: "the article is about the US" alone does not make "China" a
+# Maine town, but the town's region or neighbours named beside it still do. Chosen on GWN-dev and LGL.
+_COUNTRY_HOMONYM_CONTEXT = 0.3
 _SURE = 0.5  # a first-pass place this probable is a nearby place for the others' second pass
 
 # Trailing words that name the kind of place; dropped when the full name is unknown.
@@ -168,6 +177,12 @@ class Gazetteer:
         """GeoNames id of each country -> its ISO3."""
         t = self._t
         return {t.geonameid[rec]: iso3 for iso3, rec in t.countries.items() if t.geonameid[rec]}
+
+    def stateless_ids(self) -> frozenset[int]:
+        """GeoNames ids of the coarse records that lie in no one country: continents, oceans."""
+        t, country = self._t, _LEVEL_CODE["country"]
+        return frozenset(t.geonameid[i] for i, lv in enumerate(t.level)
+                         if lv == country and t.country[i] is None and t.geonameid[i])
 
     def points(self) -> tuple[array, array, list[str | None]]:
         """Latitude, longitude and ISO3 of every populated place (for nearest-place look-ups)."""
@@ -313,7 +328,8 @@ class Gazetteer:
         return out
 
     def _context(self, countries: Sequence[str] | Mapping[str, float]) -> dict[str, float]:
-        """ISO3 -> weight in [0, 1]: 1 for a listed country, else the summed belief, capped."""
+        """ISO3 -> weight in [0, 1]: 1 for a listed country, else the summed belief, capped, then
+        raised to `_CONTEXT_POWER` so that weak, diffuse beliefs count for little."""
         if not countries:
             return {}
         iso2 = self._t.iso2
@@ -327,7 +343,7 @@ class Gazetteer:
         for c, w in countries.items():
             if c:
                 weights[iso3(c)] = min(1.0, weights.get(iso3(c), 0.0) + w)
-        return weights
+        return {c: w ** _CONTEXT_POWER for c, w in weights.items()}
 
     def _probabilities(
         self, hits: int | tuple[int, ...], context: dict[str, float], hint: Level | None,
@@ -340,6 +356,7 @@ class Gazetteer:
         hint_code = _LEVEL_CODE[hint] if hint else -1
         regions = {(p.country, p.admin1) for p in near if p.admin1 and p.level != "country"}
         towns = [(p.lat, p.lon) for p in near if p.level in ("city", "sub-city") and p.lat is not None]
+        town_share, city = self._town_context_share(hits), _LEVEL_CODE["city"]
         scores: list[float] = []
         best, best_s = -1, -math.inf
         for code in hits:
@@ -348,7 +365,8 @@ class Gazetteer:
             if quality != _ALT and t.capital[rec]:
                 s += _CAPITAL_BONUS  # not for old alternates: "Victoria" is not Hong Kong
             if context:
-                s += _CONTEXT_BONUS * context.get(t.country[rec], 0.0)
+                share = town_share if t.level[rec] >= city else 1.0
+                s += _CONTEXT_BONUS * share * context.get(t.country[rec], 0.0)
             if t.level[rec] == hint_code:
                 s += _HINT_BONUS
             if regions and (t.country[rec], t.admin1[rec]) in regions:
@@ -363,6 +381,14 @@ class Gazetteer:
         weights = [math.exp(_SHARPNESS * (s - best_s)) for s in scores]
         total = sum(weights)
         return [(code >> 2, w / total) for code, w in zip(hits, weights)]
+
+    def _town_context_share(self, hits: tuple[int, ...]) -> float:
+        """How much of the country-context bonus the towns among `hits` get: `_COUNTRY_HOMONYM_CONTEXT`
+        where a country (or a continent, a sea) bears the name as its own, else all of it."""
+        t, country = self._t, _LEVEL_CODE["country"]
+        if any(t.level[c >> 2] == country and c & 3 != _ALT for c in hits):
+            return _COUNTRY_HOMONYM_CONTEXT
+        return 1.0
 
     def _place(self, rec: int, text: str, score: float) -> Place:
         t = self._t
@@ -438,7 +464,7 @@ class _Builder:
         ))
         index: dict[str, int | tuple[int, ...]] = {}
         for key, recs in self.keys.items():
-            codes = tuple(rec << 2 | q for rec, q in recs.items())
+            codes = _outranked_alternates_dropped(tuple(rec << 2 | q for rec, q in recs.items()), prior)
             index[key] = codes[0] if len(codes) == 1 else codes
         nan = math.nan
         return _Tables(
@@ -457,6 +483,22 @@ class _Builder:
             iso2=iso2,
             common=self.common,
         )
+
+
+def _outranked_alternates_dropped(codes: tuple[int, ...], prior: array) -> tuple[int, ...]:
+    """The name's records less those that carry it only as an alternate while a record that bears
+    it as its own name weighs as much or more.
+
+    GeoNames' alternates hold old and foreign names ("Liverpool" for Washington, Indiana;
+    "Washington" for Reisterstown): beside a bigger place of that very name they are almost never
+    what a writer means, yet the article's context could still pick them. "Kiev" for Kyiv stays,
+    as no hamlet called Kiev outweighs Kyiv.
+    """
+    own = [prior[c >> 2] for c in codes if c & 3 != _ALT]
+    if not own or len(own) == len(codes):
+        return codes
+    top = max(own)
+    return tuple(c for c in codes if c & 3 != _ALT or prior[c >> 2] > top)
 
 
 def _geonames_dir() -> Path:
@@ -680,6 +722,12 @@ def _apply_supplement(
         for n in names:
             b.name(countries[iso3], n, _CURATED)
     by_name = {(b.rows[r].country, normalise(b.rows[r].name)): r for r in (admin1_recs or {}).values()}
+    for iso3, regions in (sup.get("admin1_centres") or {}).items():
+        for region, point in regions.items():
+            rec = by_name.get((iso3, normalise(region)))
+            if rec is None:
+                raise ValueError(f"supplement: admin1_centres: no admin1 region {region!r} in {iso3}")
+            b.rows[rec].lat, b.rows[rec].lon = float(point[0]), float(point[1])
     for iso3, regions in (sup.get("admin1_aliases") or {}).items():
         for region, names in regions.items():
             rec = by_name.get((iso3, normalise(region)))
