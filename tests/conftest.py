@@ -2,6 +2,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["postgres_server"]  # a throwaway PostgreSQL server for the store tests
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT.parent / "shared" / "samples" / "jpost-2023-09-17-arouri-pflp.txt"
 

@@ -30,8 +30,12 @@ COMPARED = {  # every table, without run ids and timestamps
     "articles": "SELECT * EXCLUDE (run_id) FROM articles",
     "mentions": "SELECT * FROM mentions",
     "rejects": "SELECT * EXCLUDE (run_id) FROM rejects",
-    "events": "SELECT * FROM events",
+    "events": "SELECT * EXCLUDE (added) FROM events",
     "event_mentions": "SELECT * FROM event_mentions",
+    "entities": "SELECT * FROM entities",
+    "mention_entities": "SELECT * FROM mention_entities",
+    "places": "SELECT * FROM places",
+    "article_links": "SELECT * FROM article_links",
     "schema_version": "SELECT version FROM schema_version",
 }
 
@@ -113,7 +117,7 @@ def test_query_cli_csv_table_limit_and_bad_input(ingested, tmp_path):
     missing = runner.invoke(app, ["query", "--db", str(tmp_path / "none.duckdb")])
     assert missing.exit_code == 2 and not (tmp_path / "none.duckdb").exists()
     pg = runner.invoke(app, ["query", "--db", "postgresql://127.0.0.1/x"])
-    assert pg.exit_code == 2 and "not yet" in pg.stderr
+    assert pg.exit_code == 2 and "cannot open PostgreSQL store" in pg.stderr  # no server there
 
 
 def test_bad_records_go_to_rejects_and_the_rest_is_stored(tmp_path):
@@ -240,3 +244,26 @@ def test_export_formats_hold_the_stored_mentions(ingested, tmp_path):
     assert runner.invoke(app, ["export", "--db", str(db), "--format", "gdelt", "-o", str(tmp_path / "x")]).exit_code != 0
     assert runner.invoke(app, ["export", "--db", str(tmp_path / "none.duckdb"), "-o", str(tmp_path / "y")]).exit_code == 2
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_ingest_merges_events_and_they_are_queried_and_exported(ingested, tmp_path):
+    con = duckdb.connect(str(ingested), read_only=True)
+    try:
+        mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        linked, events, counted = con.execute(
+            "SELECT (SELECT count(*) FROM event_mentions), (SELECT count(*) FROM events), "
+            "(SELECT sum(n_mentions) FROM events)").fetchone()
+        assert linked == mentions == counted and 0 < events <= mentions
+        assert con.execute("SELECT count(*) FROM articles WHERE NOT merged").fetchone()[0] == 0
+    finally:
+        con.close()
+    runner = CliRunner()
+    res = runner.invoke(app, ["query", "--db", str(ingested), "--events", "--country", "KEN", "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    (record,) = [json.loads(line) for line in res.stdout.splitlines()]
+    assert record["event"] == "COERCE" and record["num_mentions"] >= 1 and record["articles"] == ["w-1"]
+    out = tmp_path / "gdelt.tsv"
+    res = runner.invoke(app, ["export", "--db", str(ingested), "--format", "gdelt-tsv", "--country", "KEN", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    (row,) = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert row[1] == "20240311" and row[-8] == "KE"  # SQLDATE; ActionGeo_CountryCode in FIPS (Kenya: KE)

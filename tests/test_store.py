@@ -1,15 +1,16 @@
 """The DuckDB store on real files: schema and migrations, atomic batches, rejects, runs, queries."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pytest
 
 import eventwire
 from eventwire.records import Article, Entity, EventMention, Place, ReadError, ResolvedDate, Span
-from eventwire.store import SCHEMA_VERSION, DuckDBStore, MentionFilter, ingest, open_store, schema_version
+from eventwire.store import SCHEMA_VERSION, DuckDBStore, Filter, MentionFilter, ingest, open_store, schema_version
 
-TABLES = {"schema_version", "runs", "articles", "mentions", "rejects", "events", "event_mentions"}
+TABLES = {"schema_version", "runs", "articles", "mentions", "rejects", "events", "event_mentions", "entities",
+          "mention_entities", "places", "article_links"}
 
 
 def _mention(article_id: str, index: int, event: str, actor: Entity, recipient: Entity | None,
@@ -63,11 +64,11 @@ def test_an_empty_file_is_migrated_from_version_0_and_reopening_keeps_data(tmp_p
     duckdb.connect(str(path)).close()  # version 0: a DuckDB file with no tables
     assert _tables(path) == set()
     with open_store(path) as s:
-        assert schema_version(s.con) == SCHEMA_VERSION == 1
+        assert schema_version(s) == SCHEMA_VERSION == 2
         s.write_batch(s.start_run("test", {}), _batch()[:1], [])
     assert TABLES <= _tables(path)
     with open_store(str(path)) as s:  # re-open: nothing re-applied, rows still there
-        assert s.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+        assert s.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 2
         assert [r["id"] for r in s.table("articles")] == ["a1"]
         assert len(s.table("mentions")) == 2
 
@@ -82,9 +83,7 @@ def test_a_store_newer_than_the_code_is_refused(tmp_path):
         DuckDBStore(path)
 
 
-def test_postgresql_is_not_yet_supported(tmp_path):
-    with pytest.raises(NotImplementedError, match="not yet"):
-        open_store("postgresql://user@127.0.0.1/events")
+def test_unknown_store_urls_are_refused(tmp_path):
     with pytest.raises(ValueError, match="unsupported store"):
         open_store("mysql://x")
 
@@ -191,3 +190,103 @@ def test_ingest_skips_stored_and_repeated_ids_before_coding(tmp_path):
         assert counts.as_dict() == {"read": 4, "skipped": 2, "coded": 2, "mentions": 2, "rejected": 1}
         assert sorted(r["id"] for r in s.table("articles")) == ["a1", "a2", "a3"]
         assert len(s.table("mentions")) == 4
+
+
+# -- merging into events -------------------------------------------------------------------------
+
+def _report(aid: str, outlet: str, day: date, published: date, actor=HAMAS, recipient=ISRAEL, event="THREATEN",
+            place=GAZA, text: str | None = None):
+    art = Article(aid, text or f"Report {aid} written for this test by {outlet}.", published, "field", outlet=outlet,
+                  url=f"https://{outlet.lower().replace(' ', '')}.example/{aid}")
+    return art, [_mention(aid, 0, event, actor, recipient, day, place)]
+
+
+def _stored_events(s) -> tuple[list, list]:
+    events = [{k: v for k, v in e.items() if k != "added"} for e in s.table("events")]
+    return events, s.table("event_mentions")
+
+
+def test_reports_of_one_event_merge_into_one_event_with_counts(tmp_path):
+    with DuckDBStore(tmp_path / "s.duckdb") as s:
+        run = s.start_run("test", {})
+        s.write_batch(run, [_report("r1", "Wire A", date(2023, 5, 1), date(2023, 5, 1)),
+                            _report("r2", "Wire B", date(2023, 5, 2), date(2023, 5, 2)),
+                            _report("r3", "Wire B", date(2023, 5, 1), date(2023, 5, 3), actor=EGYPT)], [])
+        assert s.merge() == 3
+        events = s.events()
+        merged = [e for e in events if e["n_mentions"] == 2]
+        assert len(events) == 2 and len(merged) == 1  # Egypt's threat is another event
+        e = merged[0]
+        assert (e["n_articles"], e["n_outlets"]) == (2, 2) and e["actor_code"] == "PSEREB"
+        assert e["first_seen"] == date(2023, 5, 1) and e["last_seen"] == date(2023, 5, 2)
+        assert e["record"]["num_sources"] == 2 and e["source_url"].startswith("https://wire")
+        assert [x["id"] for x in s.events(actor="egypt")] != [e["id"]]
+        assert s.merge() == 0  # nothing new: nothing merged again
+        assert {r["merged"] for r in s.table("articles")} == {True}
+
+
+def _chain():
+    """Forty reports of one rolling event, two days apart: a component that spans 80 days."""
+    start = date(2023, 1, 1)
+    return [_report(f"c{i:02d}", f"Outlet {i % 5}", start + timedelta(days=2 * i), start + timedelta(days=2 * i))
+            for i in range(40)]
+
+
+def test_incremental_merges_in_any_order_equal_one_merge(tmp_path):
+    batch = _chain() + [_report("x1", "Wire A", date(2023, 2, 1), date(2023, 2, 1), event="ACCUSE")]
+    with DuckDBStore(tmp_path / "once.duckdb") as once:
+        once.write_batch(once.start_run("test", {}), batch, [])
+        once.merge()
+        expected = _stored_events(once)
+    with DuckDBStore(tmp_path / "steps.duckdb") as steps:
+        run = steps.start_run("test", {})
+        order = batch[::-1]  # the late end of the chain first, then its start arrives one by one
+        for i in range(0, len(order), 7):
+            steps.write_batch(run, order[i:i + 7], [])
+            steps.merge()
+        assert _stored_events(steps) == expected
+    assert len({m["event_id"] for m in expected[1]}) == len(expected[0])
+
+
+def test_syndicated_copies_are_linked(tmp_path):
+    story = ("Officials in the capital said on Monday that talks between the two delegations had ended without "
+             "agreement after three days, and that a new round would be held next month in a neutral city. ") * 3
+    with DuckDBStore(tmp_path / "s.duckdb") as s:
+        run = s.start_run("test", {})
+        s.write_batch(run, [_report("s1", "Wire A", date(2023, 5, 1), date(2023, 5, 1), text=story)], [])
+        s.merge()
+        s.write_batch(run, [_report("s2", "Paper B", date(2023, 5, 1), date(2023, 5, 2), text=story + " Copyright B."),
+                            _report("s3", "Paper C", date(2023, 5, 1), date(2023, 5, 2))], [])
+        s.merge()
+        links = s.table("article_links")
+        assert [(r["article_id"], r["other_id"], r["kind"]) for r in links] == [("s1", "s2", "near-duplicate")]
+        assert links[0]["score"] >= 0.7
+
+
+def test_entities_and_places_are_tables_of_their_own(store):
+    names = {r["name"]: r for r in store.table("entities")}
+    assert set(names) == {"Hamas", "Israel", "Egypt"} and names["Egypt"]["code"] == "EGYGOV"
+    places = {r["id"]: r["name"] for r in store.table("places")}
+    assert places == {"gn:281133": "Gaza", "gn:293397": "Tel Aviv"}
+    links = [r for r in store.table("mention_entities") if r["text"] == "Cairo"]
+    assert len(links) == 1 and links[0]["role"] == "actor"
+
+
+def test_gdelt_and_polecat_exports_of_merged_events(tmp_path):
+    with DuckDBStore(tmp_path / "s.duckdb") as s:
+        s.write_batch(s.start_run("test", {}), [_report("r1", "Wire A", date(2023, 5, 1), date(2023, 5, 1)),
+                                                _report("r2", "Wire B", date(2023, 5, 2), date(2023, 5, 2))], [])
+        s.merge()
+        assert s.export(tmp_path / "g.tsv", "gdelt-tsv") == 1
+        row = (tmp_path / "g.tsv").read_text().rstrip("\n").split("\t")
+        assert len(row) == 61 and row[1] == "20230501" and row[5] == "PSEREB" and row[15] == "ISRGOV"
+        assert row[26] == "040" and row[31:34] == ["2", "2", "2"]  # EventCode; NumMentions, NumSources, NumArticles
+        assert row[-1].startswith("https://")
+        assert s.export(tmp_path / "m.tsv", "gdelt-tsv", level="mentions") == 2
+        assert s.export(tmp_path / "p.tsv", "polecat-tsv") == 1
+        header, line = (tmp_path / "p.tsv").read_text().splitlines()
+        cells = dict(zip(header.split("\t"), line.split("\t")))
+        assert cells["Event Type"] == "THREATEN" and cells["Event Date"] == "2023-05-01" and cells["Actor Name"] == "Hamas"
+        assert s.export(tmp_path / "e.jsonl", "plover-jsonl", level="events") == 1
+        assert s.export(tmp_path / "none.csv", "csv", Filter(type="AID")) == 0
+        assert (tmp_path / "none.csv").read_text().startswith('"id","article_id"')

@@ -58,9 +58,10 @@ def code_text(text: str, date: _date | str | None = None, id: str | None = None,
 
 
 def open(db: str = "events.duckdb"):
-    """The event store at `db` (a DuckDB file path), as `eventwire ingest` and `eventwire query` use it:
-    `.query(actor=..., type=..., country=..., since=..., until=..., limit=...)` returns rows (dicts),
-    `.query_df(...)` a pandas DataFrame. Use it as a context manager or call `.close()`."""
+    """The event store at `db` (a DuckDB file path or a postgresql:// URL), as `eventwire ingest` and
+    `eventwire query` use it: `.query(actor=..., type=..., country=..., since=..., until=..., limit=...)`
+    returns mention rows (dicts), `.events(...)` merged events, `.query_df`/`.events_df` pandas
+    DataFrames, `.export(path, format)` a file. Use it as a context manager or call `.close()`."""
     from .store import open_store
 
     return open_store(db)

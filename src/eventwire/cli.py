@@ -42,7 +42,8 @@ def _table(rows: list[dict]) -> Table:
 @app.command()
 def code(
     paths: Annotated[list[str], typer.Argument(help="Files (.txt with optional 'date YYYY-MM-DD' first line, "
-                                                    ".jsonl), directories, or '-' for stdin.")],
+                                                    ".jsonl, .html, .rss/.atom feeds, .warc/.warc.gz archives), "
+                                                    "directories, or '-' for stdin.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write events here (default stdout).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
     keep_flagged: Annotated[bool, typer.Option("--keep-flagged", help="Also emit negated and hypothetical events "
@@ -273,8 +274,9 @@ def eval_dedup(
     min_shared: Annotated[int, typer.Option(help="Merged events two articles must share to be one story "
                                                  "(0: not used; on dev it cost precision: F1 0.62 with 1).")] = 0,
     dup_threshold: Annotated[float, typer.Option(help="MinHash Jaccard for near-duplicate text.")] = 0.7,
-    story_threshold: Annotated[float, typer.Option(help="TF-IDF cosine for the same story told anew (0.2 was "
-                                                        "best on dev: F1 0.891).")] = 0.2,
+    story_threshold: Annotated[float, typer.Option(help="Probability of the same story told anew (merge.StoryModel: "
+                                                        "text, lede and name cosines and days apart, weights "
+                                                        "fit on dev; 0.5 is its decision point).")] = 0.5,
     window: Annotated[int, typer.Option(help="Days between mention dates that still merge (1 was best on "
                                              "dev).")] = 1,
     min_evidence: Annotated[int, typer.Option(help="Of actor, recipient, place, how many must agree.")] = 1,
@@ -289,10 +291,12 @@ def eval_dedup(
 
     if split not in ("dev", "test"):
         raise typer.BadParameter("--split must be dev or test")
-    pipe = _default()
     articles = load_basil(find_data_dir(data_dir))
-    mentions = {c.article.id: filter_events(c.events, pipe.config)
-                for c in pipe.code_articles(a.article for a in articles) if isinstance(c, Coded)}
+    mentions = {}
+    if min_shared > 0:  # only the shared-events signal needs the articles coded
+        pipe = _default()
+        mentions = {c.article.id: filter_events(c.events, pipe.config)
+                    for c in pipe.code_articles(a.article for a in articles) if isinstance(c, Coded)}
     result = score(articles, mentions, split, min_shared=min_shared, dup_threshold=dup_threshold,
                    merge_config=MergeConfig(date_window_days=window, min_evidence=min_evidence),
                    story_threshold=story_threshold)
@@ -564,18 +568,23 @@ app.add_typer(geo_app, name="geo")
 
 @eval_app.command("geo")
 def eval_geo(
-    set_: Annotated[str, typer.Option("--set", help="tr-news, gwn or lgl (lgl is the development set).")] = "tr-news",
+    set_: Annotated[str, typer.Option("--set", help="tr-news, gwn or lgl (gwn --split dev and lgl are the "
+                                                    "development sets).")] = "tr-news",
+    split: Annotated[str, typer.Option(help="dev, test or all: seeded halves of the set's articles (choose "
+                                            "rules on dev).")] = "all",
     data_dir: DataDirOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Toponym resolution on geoparsing gold: exact id, country, within 161 km, median error, coverage."""
     from .eval import find_data_dir
-    from .eval.geo import CountryOf, load_set, score
+    from .eval.geo import SPLITS, CountryOf, load_set, score, split_articles
     from .geo import load_gazetteer
 
+    if split not in SPLITS:
+        raise typer.BadParameter(f"--split must be one of {', '.join(SPLITS)}")
     gz = load_gazetteer(Config().cache_dir)
-    articles = load_set(find_data_dir(data_dir), set_)
-    result = {"set": set_, **score(gz, articles, CountryOf(gz, infer=set_ == "gwn"))}
+    articles = split_articles(load_set(find_data_dir(data_dir), set_), split)
+    result = {"set": set_, "split": split, **score(gz, articles, CountryOf(gz, infer=set_ == "gwn"))}
     _report(result, output)
 
 
@@ -604,9 +613,9 @@ def geo_import(
 
 # -- store: `eventwire ingest`, `eventwire query` (issue 5) ---------------------------------------
 
-DbOpt = Annotated[str, typer.Option("--db", help="The event store: a DuckDB file (created if absent).")]
+DbOpt = Annotated[str, typer.Option("--db", help="The event store: a DuckDB file (created if absent) or a "
+                                                 "postgresql:// URL.")]
 _GLOB_CHARS = frozenset("*?[")
-_SOURCE_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
 
 
 def _expand_sources(sources: list[str]) -> tuple[list[str], list[str]]:
@@ -627,17 +636,20 @@ def _expand_sources(sources: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _count_records(paths: list[str]) -> int | None:
-    """How many records the sources hold (JSONL lines, one per other file), for the progress bar's
-    ETA; None when a stream makes it unknowable. Cheap: nothing is parsed."""
+    """How many records the sources hold (JSONL lines, one per text or HTML file), for the progress
+    bar's ETA; None when that is unknowable without parsing (stdin, feeds, WARC archives)."""
+    from .ingest import source_files
+
     total = 0
     for src in paths:
         if src == "-":
             return None
         p = Path(src)
-        files = sorted(c for c in p.rglob("*") if c.is_file() and c.suffix.lower() in _SOURCE_SUFFIXES) \
-            if p.is_dir() else [p]
-        for f in files:
-            if f.suffix.lower() == ".jsonl":
+        for f in source_files(p) if p.is_dir() else [p]:
+            name = f.name.lower()
+            if name.endswith((".rss", ".atom", ".xml", ".warc", ".warc.gz")):
+                return None
+            if name.endswith(".jsonl"):
                 try:
                     with f.open("rb") as fh:
                         total += sum(1 for line in fh if line.strip())
@@ -674,7 +686,8 @@ def _lazy_coder(config: Config):
 
 @app.command()
 def ingest(
-    sources: Annotated[list[str], typer.Argument(help="Files (.txt, .jsonl, .html), directories, globs "
+    sources: Annotated[list[str], typer.Argument(help="Files (.txt, .jsonl, .html, .rss/.atom, .warc[.gz]), "
+                                                      "directories, globs "
                                                       "(quote them: 'news/**/*.jsonl') or '-' for stdin.")],
     db: DbOpt = "events.duckdb",
     workers: Annotated[Optional[int], typer.Option(help="spaCy processes (default: the machine's cores).")] = None,
@@ -701,6 +714,7 @@ def ingest(
     from .pipeline import filter_events
     from .records import ReadError
     from .store import config_json, ingest as ingest_items, open_store
+    from .store.postgres import redact_url
 
     if batch_size < 1:
         raise typer.BadParameter("--batch-size must be at least 1")
@@ -722,10 +736,10 @@ def ingest(
 
     try:
         store = open_store(db)
-    except (NotImplementedError, ValueError) as exc:
+    except (ValueError, ConnectionError, ImportError) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None
-    run_config = {**config_json(config), "sources": sources, "db": db}
+    run_config = {**config_json(config), "sources": sources, "db": redact_url(db)}  # no password in the store
     with store:
         run_id = store.start_run(__version__, run_config)
         bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), Rate(), TimeElapsedColumn(),
@@ -746,9 +760,10 @@ def ingest(
             if status != "finished":
                 store.finish_run(run_id, {}, status)
         store.finish_run(run_id, counts.as_dict(), status)
-        store.merge()  # no-op until eventwire.merge lands
+        merged = store.merge()  # also finishes the merge of a run killed after storing its articles
     err.print(f"{counts.read} article(s) read, {counts.coded} coded and stored, {counts.skipped} already stored, "
-              f"{counts.mentions} event mention(s), {counts.rejected} rejected -> {db}", highlight=False)
+              f"{counts.mentions} event mention(s), {counts.rejected} rejected, {merged} article(s) merged "
+              f"into events -> {db}", highlight=False)
     raise typer.Exit(1 if counts.rejected else 0)
 
 
@@ -765,6 +780,8 @@ def _parse_day(value: str | None, option: str):
 
 _QUERY_COLUMNS = ("date", "event", "mode", "actor_name", "actor_country", "recipient_name", "recipient_country",
                   "place_name", "place_country", "cameo", "confidence", "trigger", "article_id")
+_EVENT_QUERY_COLUMNS = ("date", "event", "mode", "actor_name", "actor_country", "recipient_name", "recipient_country",
+                        "place_name", "place_country", "cameo", "n_mentions", "n_articles", "n_outlets", "id")
 
 
 @app.command()
@@ -779,31 +796,35 @@ def query(
     until: Annotated[Optional[str], typer.Option(help="Events on or before this date (YYYY-MM-DD).")] = None,
     limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, jsonl (the full event records) or csv.")] = "table",
+    events: Annotated[bool, typer.Option("--events", help="Merged real-world events (with their mention, "
+                                                          "article and outlet counts) instead of mentions.")] = False,
 ) -> None:
-    """Event mentions from the store, filtered; ordered by date."""
+    """Event mentions (or, with --events, merged events) from the store, filtered; ordered by date."""
     import csv
 
-    from .store import MENTION_COLUMNS, MentionFilter
+    from .store import EVENT_COLUMNS, MENTION_COLUMNS, Filter
 
     if fmt not in ("table", "jsonl", "csv"):
         raise typer.BadParameter("--format must be table, jsonl or csv")
     if limit is not None and limit < 0:
         raise typer.BadParameter("--limit must be >= 0")
-    flt = MentionFilter(actor=actor, recipient=recipient, type=type_, country=country,
-                        since=_parse_day(since, "--since"), until=_parse_day(until, "--until"), limit=limit)
+    flt = Filter(actor=actor, recipient=recipient, type=type_, country=country,
+                 since=_parse_day(since, "--since"), until=_parse_day(until, "--until"), limit=limit)
     with _existing_store(db) as store:
-        rows = store.query(flt)
+        rows = store.events(flt) if events else store.query(flt)
+    record = "record" if events else "event_json"
     if fmt == "jsonl":
         for r in rows:
-            print(json.dumps(r["event_json"], ensure_ascii=False))
+            print(json.dumps(r[record], ensure_ascii=False, sort_keys=True, default=str))
     elif fmt == "csv":
-        flat = [c for c in MENTION_COLUMNS if c not in ("actors", "recipients", "event_json")]
+        flat = [c for c in (EVENT_COLUMNS if events else MENTION_COLUMNS)
+                if c not in ("actors", "recipients", "event_json", "record")]
         writer = csv.DictWriter(sys.stdout, fieldnames=flat, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     else:
-        Console(width=200).print(_rows_table(_QUERY_COLUMNS, rows))
-    err.print(f"{len(rows)} event mention(s)")
+        Console(width=200).print(_rows_table(_EVENT_QUERY_COLUMNS if events else _QUERY_COLUMNS, rows))
+    err.print(f"{len(rows)} {'event' if events else 'event mention'}(s)")
 
 
 def _existing_store(db: str):
@@ -815,7 +836,7 @@ def _existing_store(db: str):
         raise typer.Exit(2)
     try:
         return open_store(db)
-    except (NotImplementedError, ValueError) as exc:
+    except (ValueError, ConnectionError, ImportError) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None
 
@@ -824,23 +845,30 @@ def _existing_store(db: str):
 def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
     db: DbOpt = "events.duckdb",
-    fmt: Annotated[str, typer.Option("--format", help="plover-jsonl, csv or parquet.")] = "plover-jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="plover-jsonl, csv, parquet, gdelt-tsv (GDELT 2.0 event "
+                                                      "columns) or polecat-tsv.")] = "plover-jsonl",
+    level: Annotated[Optional[str], typer.Option(help="events (merged) or mentions; default: events for the "
+                                                      "GDELT and POLECAT layouts, mentions otherwise.")] = None,
+    actor: Annotated[Optional[str], typer.Option(help="Only events with this actor (name part or CAMEO code).")] = None,
+    recipient: Annotated[Optional[str], typer.Option(help="Only events with this recipient.")] = None,
     type_: Annotated[Optional[str], typer.Option("--type", help="Only this PLOVER event type.")] = None,
     country: Annotated[Optional[str], typer.Option(help="Only events that happened in this country (ISO3).")] = None,
     since: Annotated[Optional[str], typer.Option(help="Events on or after this date (YYYY-MM-DD).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Events on or before this date (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Event mentions from the store to a file (PLOVER JSONL records, or the flat columns as CSV or
-    Parquet). GDELT and POLECAT layouts are not written yet."""
-    from .store import EXPORT_FORMATS, MentionFilter
+    """Event mentions or merged events from the store to a file: PLOVER JSONL records, the flat
+    columns as CSV or Parquet, or GDELT 2.0 / POLECAT tab-separated layouts."""
+    from .store import EXPORT_FORMATS, Filter
 
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(EXPORT_FORMATS)}")
-    flt = MentionFilter(type=type_, country=country, since=_parse_day(since, "--since"),
-                        until=_parse_day(until, "--until"))
+    if level not in (None, "events", "mentions"):
+        raise typer.BadParameter("--level must be events or mentions")
+    flt = Filter(actor=actor, recipient=recipient, type=type_, country=country, since=_parse_day(since, "--since"),
+                 until=_parse_day(until, "--until"))
     with _existing_store(db) as store:
-        n = store.export(output, fmt, flt)
-    err.print(f"{n} event mention(s) -> {output}")
+        n = store.export(output, fmt, flt, level=level)
+    err.print(f"{n} row(s) -> {output}")
 
 
 def main() -> None:  # pragma: no cover

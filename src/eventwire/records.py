@@ -23,7 +23,7 @@ class Article:
     id: str
     text: str
     date: date | None = None
-    date_source: str | None = None  # "header", "field", "metadata", "dateline"
+    date_source: str | None = None  # "header", "field", "metadata", "dateline", "warc-date"
     url: str | None = None
     title: str | None = None
     outlet: str | None = None
@@ -59,6 +59,10 @@ class Span:
     def to_json(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text}
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any] | None) -> Span | None:
+        return cls(d["start"], d["end"], d.get("text", "")) if d else None
+
 
 @dataclass(slots=True)
 class Entity:
@@ -90,6 +94,13 @@ class Entity:
         out["evidence"] = self.evidence
         return out
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any], span: dict[str, Any] | None = None) -> Entity:
+        """The inverse of `to_json` (the span lives in the record's evidence, so it is passed apart)."""
+        return cls(text=d["text"], name=d["name"], kind=d.get("kind", "unresolved"), country=d.get("country"),
+                   sector=d.get("sector"), code=d.get("code"), wikidata=d.get("wikidata"),
+                   score=d.get("score", 0.0), evidence=d.get("evidence", ""), span=Span.from_json(span))
+
 
 @dataclass(slots=True)
 class Place:
@@ -117,6 +128,14 @@ class Place:
             "admin1": self.admin1,
             "level": self.level,
         }
+
+    @classmethod
+    def from_event_loc(cls, d: dict[str, Any] | None) -> Place | None:
+        if not d:
+            return None
+        return cls(text=d.get("extracted_place") or "", name=d.get("resolved_place") or "",
+                   geonameid=d.get("geonameid"), lat=d.get("lat"), lon=d.get("lon"), country=d.get("country_code"),
+                   admin1=d.get("admin1"), level=d.get("level") or "city")
 
 
 @dataclass(slots=True)
@@ -196,6 +215,40 @@ class EventMention:
             "hypothetical": self.hypothetical,
             "historical": self.historical,
         }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], sentence_index: int) -> EventMention:
+        """The inverse of `to_json`, as far as a stored record needs: what merging and export read.
+        (The sentence index is not in the PLOVER record; stores keep it in a column.)"""
+        ev = d.get("evidence") or {}
+        rules = ev.get("rules") or {}
+        sent = ev.get("sentence") or {"start": 0, "end": 0}
+        day = date.fromisoformat(d["date"]) if d.get("date") else None
+        end = date.fromisoformat(d["date_end"]) if d.get("date_end") else None
+        dated = ResolvedDate(day, d.get("date_precision") or "unknown", span=Span.from_json(ev.get("date")),
+                             historical=bool(d.get("historical")), rule=rules.get("date") or "", end=end)
+
+        def entities(role: str) -> list[Entity]:
+            spans = list(ev.get(role) or [])  # the spans of those entities that have one, matched by text
+
+            def span_of(text: str) -> dict[str, Any] | None:
+                for i, sp in enumerate(spans):
+                    if sp.get("text") == text:
+                        return spans.pop(i)
+                return None
+
+            return [Entity.from_json(e, span_of(e["text"])) for e in d.get(role) or []]
+
+        return cls(
+            article_id=d["article_id"], sentence_index=sentence_index, event=d["event"], mode=d.get("mode"),
+            trigger=Span.from_json(ev["trigger"]), sentence=Span(sent["start"], sent["end"], d.get("event_text") or ""),
+            actor=entities("actor"), recipient=entities("recipient"), context=list(d.get("context") or []),
+            quad_code=d.get("quad_code") or 0, cameo=d.get("cameo"), goldstein=d.get("goldstein"),
+            date=dated if d.get("date") or d.get("date_precision") not in (None, "unknown") else None,
+            place=Place.from_event_loc(d.get("event_loc")), place_span=Span.from_json(ev.get("place")),
+            negated=bool(d.get("negated")), hypothetical=bool(d.get("hypothetical")),
+            historical=bool(d.get("historical")), confidence=d.get("confidence") or 0.0,
+            rule=rules.get("event") or "", place_rule=rules.get("place") or "")
 
 
 @dataclass(slots=True)

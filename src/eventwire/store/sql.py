@@ -1,309 +1,347 @@
-"""Where coded events land: one small `Store` interface, DuckDB behind it (PostgreSQL later).
+"""Everything the SQL backends share: rows from records, parameterised queries, batched writes, merging.
 
-The schema lives here and only here, versioned: `MIGRATIONS[n]` takes a store from version n to
-n + 1 and runs, in its own transaction, when a store is opened. Writes are batched (one Arrow table
-per table per batch, one INSERT each) and a batch of articles goes in with its mentions in ONE
-transaction, so a killed ingest leaves each article either whole or absent; the ids already present
-are what `ingest` skips, which makes a re-run both idempotent and a resume.
+A backend (DuckDB, PostgreSQL) supplies five primitives — `dialect`, `_execute`, `_transaction`,
+`_insert` (one Arrow table in one bulk statement) and `_any` (a column matching any of a list bound
+as one parameter) — and inherits the rest, so both hold the same rows for the same input. SQL text
+is fixed; every value is a bound `?` parameter (a backend with another paramstyle translates `?`).
 
-Merging mentions into real-world events is not done here: the `events` and `event_mentions` tables
-exist for it and `Store.merge` is a no-op until `eventwire.merge` fills them.
+Merging runs after articles are stored (`merge`): the articles not yet merged are taken a chunk at a
+time, in publication order; each chunk's mentions are merged with every stored mention that could be
+compatible with them (a date window wide enough that no link is missed; widened while a touched
+component reaches its edge), and the events of the components they touch are rewritten in one
+transaction together with the articles' `merged` flags. Because the merger's result depends only on
+the set of mentions in a component, the events equal those of one merge over the whole store however
+the articles arrived: incremental and deterministic. A kill mid-merge leaves the chunk unmerged, and
+the next `merge` redoes it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import uuid
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, fields
-from functools import lru_cache
-from datetime import date, datetime, timezone
+from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .records import Article, Entity, EventMention, ReadError
+from ..merge import DuplicateIndex, Event, EventMerger, MergeConfig, date_interval
+from ..records import Article, Entity, EventMention, Place, ReadError
+from . import schema
+from .schema import (ARTICLE_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, LINK_COLUMNS, MENTION_COLUMNS,
+                     MENTION_ENTITY_COLUMNS, PLACE_COLUMNS, TABLES, Dialect)
+from .types import EXPORT_FORMATS, Filter, Store
 
-# -- schema: one function per version step ------------------------------------------------------
-
-
-def _v0_to_v1(con) -> None:
-    """The first schema: articles, their event mentions, rejects, runs; events for merging."""
-    con.execute("""
-        CREATE TABLE runs (
-            id VARCHAR PRIMARY KEY, version VARCHAR NOT NULL, config JSON, started TIMESTAMPTZ NOT NULL,
-            finished TIMESTAMPTZ, counts JSON, status VARCHAR NOT NULL)""")
-    con.execute("""
-        CREATE TABLE articles (
-            id VARCHAR PRIMARY KEY, url VARCHAR, title VARCHAR, outlet VARCHAR, date DATE,
-            date_source VARCHAR, language VARCHAR, text_hash VARCHAR NOT NULL, source VARCHAR,
-            n_mentions INTEGER NOT NULL, run_id VARCHAR NOT NULL)""")
-    con.execute("""
-        CREATE TABLE mentions (
-            id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, sentence_index INTEGER NOT NULL,
-            event VARCHAR NOT NULL, mode VARCHAR, quad_code INTEGER, cameo VARCHAR, goldstein DOUBLE,
-            date DATE, date_end DATE, date_precision VARCHAR, historical BOOLEAN, negated BOOLEAN,
-            hypothetical BOOLEAN, confidence DOUBLE,
-            actor_name VARCHAR, actor_country VARCHAR, actor_sector VARCHAR, actor_code VARCHAR,
-            recipient_name VARCHAR, recipient_country VARCHAR, recipient_sector VARCHAR, recipient_code VARCHAR,
-            actors JSON, recipients JSON,
-            place_name VARCHAR, place_country VARCHAR, place_lat DOUBLE, place_lon DOUBLE, place_level VARCHAR,
-            trigger VARCHAR, event_json JSON NOT NULL)""")
-    con.execute("CREATE INDEX mentions_article ON mentions (article_id)")
-    # the same bad record seen by several runs (a resumed one re-reads it) is one reject
-    con.execute("""
-        CREATE TABLE rejects (
-            record VARCHAR NOT NULL, stage VARCHAR NOT NULL, reason VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
-            PRIMARY KEY (record, stage, reason))""")
-    # filled by the merge step (eventwire.merge); empty until it lands
-    con.execute("""
-        CREATE TABLE events (
-            id VARCHAR PRIMARY KEY, event VARCHAR, date DATE, date_end DATE, n_mentions INTEGER,
-            n_articles INTEGER, n_outlets INTEGER, first_seen DATE, last_seen DATE, record JSON)""")
-    con.execute("""
-        CREATE TABLE event_mentions (mention_id VARCHAR PRIMARY KEY, event_id VARCHAR NOT NULL)""")
+MERGE_CHUNK = 2_000  # unmerged articles per merge transaction
+NEAR_DUPLICATE_THRESHOLD = 0.7  # estimated Jaccard of 5-word shingles (see merge.DuplicateIndex)
+LINK_WINDOW_DAYS = 7  # syndicated copies appear within a week of each other
 
 
-MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v0_to_v1,)
-SCHEMA_VERSION = len(MIGRATIONS)
+class SQLStore(Store):
+    """The shared logic of the SQL backends; see the module docstring for the primitives."""
 
-MENTION_COLUMNS = (
-    "id", "article_id", "sentence_index", "event", "mode", "quad_code", "cameo", "goldstein", "date", "date_end",
-    "date_precision", "historical", "negated", "hypothetical", "confidence",
-    "actor_name", "actor_country", "actor_sector", "actor_code",
-    "recipient_name", "recipient_country", "recipient_sector", "recipient_code", "actors", "recipients",
-    "place_name", "place_country", "place_lat", "place_lon", "place_level", "trigger", "event_json",
-)
+    dialect: Dialect
 
+    # -- primitives a backend provides ------------------------------------------------------------
+    def _execute(self, sql: str, params: Sequence[Any] = ()):
+        """Run one statement; return a DB-API cursor (fetchall, description)."""
+        raise NotImplementedError
 
-# -- the interface --------------------------------------------------------------------------------
+    def _transaction(self):
+        """A context manager: commit on success, roll back on an exception."""
+        raise NotImplementedError
 
+    def _insert(self, table: str, rows, *, ignore_conflicts: bool = False) -> None:
+        """Insert a pyarrow Table (columns named as the table's) in one bulk statement."""
+        raise NotImplementedError
 
-@dataclass(frozen=True, slots=True)
-class MentionFilter:
-    """What `query` selects; every field narrows (None = no condition). Matching is case-insensitive."""
+    def _any(self, column: str) -> str:
+        """SQL true when `column` equals any element of a list bound to one `?`."""
+        raise NotImplementedError
 
-    actor: str | None = None  # part of any actor's canonical name or text, or its exact CAMEO code
-    recipient: str | None = None  # the same for recipients
-    type: str | None = None  # PLOVER event type
-    country: str | None = None  # ISO3 of the event's place (where it happened)
-    since: date | None = None  # event date on or after
-    until: date | None = None  # event date on or before
-    limit: int | None = None
-
-
-class Store(ABC):
-    """The few operations ingest and query need, so another database can stand behind them."""
-
-    @abstractmethod
-    def known_ids(self, ids: Sequence[str]) -> set[str]:
-        """Those of `ids` whose articles are already stored."""
-
-    @abstractmethod
-    def start_run(self, version: str, config: dict[str, Any]) -> str:
-        """Record a new run; runs left 'running' by a killed process are marked 'interrupted'."""
-
-    @abstractmethod
-    def write_batch(self, run_id: str, coded: Sequence[tuple[Article, list[EventMention]]],
-                    rejects: Sequence[ReadError]) -> None:
-        """Store articles with their mentions, and rejects, all in one transaction."""
-
-    @abstractmethod
-    def finish_run(self, run_id: str, counts: dict[str, int], status: str) -> None: ...
-
-    @abstractmethod
-    def query(self, where: MentionFilter | None = None, /, **filters: Any) -> list[dict[str, Any]]:
-        """Mentions as dicts (JSON columns decoded), ordered by date, article and sentence."""
-
-    @abstractmethod
-    def close(self) -> None: ...
-
-    def merge(self) -> int:
-        """Merge new mentions into events; a no-op until `eventwire.merge` lands (returns 0)."""
-        return 0
-
-    def query_df(self, where: MentionFilter | None = None, /, **filters: Any):
-        """`query` as a pandas DataFrame (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ImportError("query_df needs pandas: pip install pandas") from None
-        return pd.DataFrame(self.query(where, **filters))
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def open_store(target: str | Path) -> Store:
-    """A store from a path (DuckDB file, created if absent) or a database URL."""
-    text = str(target)
-    if text.startswith(("postgresql://", "postgres://")):
-        raise NotImplementedError("PostgreSQL stores are not yet supported; use a DuckDB file path (--db events.duckdb)")
-    if "://" in text:
-        raise ValueError(f"unsupported store {text!r}: give a DuckDB file path")
-    return DuckDBStore(Path(text))
-
-
-# -- DuckDB ---------------------------------------------------------------------------------------
-
-
-class DuckDBStore(Store):
-    """An embedded DuckDB file. DuckDB lets one process write a file at a time, which is what makes
-    'a run still marked running belongs to a dead process' true when a new run starts."""
-
-    def __init__(self, path: Path | str):
-        import duckdb
-
-        self.path = Path(path)
-        self.con = duckdb.connect(str(self.path))
-        migrate(self.con)
-
-    # -- reads ------------------------------------------------------------------------------
+    # -- reads ----------------------------------------------------------------------------------
     def known_ids(self, ids: Sequence[str]) -> set[str]:
         if not ids:
             return set()
-        rows = self.con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)])
-        return {r[0] for r in rows.fetchall()}
+        rows = self._execute(f"SELECT id FROM articles WHERE {self._any('id')}", [list(ids)]).fetchall()
+        return {r[0] for r in rows}
 
-    def query(self, where: MentionFilter | None = None, /, **filters: Any) -> list[dict[str, Any]]:
-        flt = where if where is not None else MentionFilter(**filters)
-        sql, params = mention_sql(flt)
-        return _rows(self.con.execute(sql, params))
+    def query(self, where: Filter | None = None, /, **filters: Any) -> list[dict[str, Any]]:
+        sql, params = select_sql("mentions", where if where is not None else Filter(**filters))
+        return rows_of(self._execute(sql, params))
+
+    def events(self, where: Filter | None = None, /, **filters: Any) -> list[dict[str, Any]]:
+        sql, params = select_sql("events", where if where is not None else Filter(**filters))
+        return rows_of(self._execute(sql, params))
 
     def table(self, name: str) -> list[dict[str, Any]]:
-        """Every row of one schema table (for export, tests and inspection)."""
-        if name not in _TABLES:
-            raise ValueError(f"no table {name!r} (tables: {', '.join(_TABLES)})")
-        return _rows(self.con.execute(f"SELECT * FROM {name}"))  # name checked against the schema above
+        """Every row of one schema table, in a stable order (for export, tests and inspection)."""
+        if name not in TABLES:
+            raise ValueError(f"no table {name!r} (tables: {', '.join(TABLES)})")
+        # the name was checked against the schema above; the key columns give a stable order
+        return rows_of(self._execute(f"SELECT * FROM {name} ORDER BY {_ORDER[name]}"))
 
-    def export(self, out: Path | str, fmt: str, where: MentionFilter | None = None) -> int:
-        """Write the (filtered) mentions to a file: `plover-jsonl` (one full event record per line, as
-        `eventwire code` prints it), `csv` or `parquet` (the flat columns). Returns the rows written.
-        The file appears whole or not at all (written beside it, then renamed)."""
-        import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
+    def export(self, out: Path | str, fmt: str, where: Filter | None = None, *, level: str | None = None) -> int:
+        """Write the (filtered) mentions or merged events to a file; returns the rows written.
 
+        `plover-jsonl` (one full record per line), `csv`, `parquet` (flat columns) default to mentions,
+        `gdelt-tsv` and `polecat-tsv` to events (`level` chooses). The file appears whole or not at all.
+        """
         if fmt not in EXPORT_FORMATS:
             raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
-        sql, params = mention_sql(where or MentionFilter())
-        table = self.con.cursor().sql(sql, params=params).to_arrow_table()  # a cursor of its own: no pending result
-        out = Path(out)
-        tmp = out.with_name(f".{out.name}.part")
-        try:
-            if fmt == "plover-jsonl":
-                with tmp.open("w", encoding="utf-8") as fh:
-                    for record in table.column("event_json").to_pylist():
-                        fh.write((record if isinstance(record, str) else json.dumps(record)) + "\n")
-            elif fmt == "csv":
-                pacsv.write_csv(table.drop_columns([c for c in ("event_json",) if c in table.column_names]), tmp)
-            else:
-                pq.write_table(table, tmp)
-            tmp.replace(out)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return table.num_rows
+        level = level or ("events" if fmt in ("gdelt-tsv", "polecat-tsv") else "mentions")
+        if level not in ("events", "mentions"):
+            raise ValueError(f"level must be 'events' or 'mentions', not {level!r}")
+        rows = self.events(where or Filter()) if level == "events" else self.query(where or Filter())
+        columns = EVENT_COLUMNS if level == "events" else MENTION_COLUMNS
+        return write_export(Path(out), fmt, rows, columns, "record" if level == "events" else "event_json")
 
-    # -- writes -----------------------------------------------------------------------------
+    # -- writes ---------------------------------------------------------------------------------
     def start_run(self, version: str, config: dict[str, Any]) -> str:
+        import uuid
+
         run_id = uuid.uuid4().hex
         with self._transaction():
-            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-            self.con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, NULL, NULL, 'running')",
-                             [run_id, version, json.dumps(config, default=str, sort_keys=True), _now()])
+            self._execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+            self._execute("INSERT INTO runs (id, version, config, started, status) VALUES (?, ?, ?, ?, 'running')",
+                          [run_id, version, json.dumps(config, default=str, sort_keys=True), schema.now()])
         return run_id
 
     def finish_run(self, run_id: str, counts: dict[str, int], status: str) -> None:
-        self.con.execute("UPDATE runs SET finished = ?, counts = ?, status = ? WHERE id = ?",
-                         [_now(), json.dumps(counts, sort_keys=True), status, run_id])
+        with self._transaction():
+            self._execute("UPDATE runs SET finished = ?, counts = ?, status = ? WHERE id = ?",
+                          [schema.now(), json.dumps(counts, sort_keys=True), status, run_id])
 
     def write_batch(self, run_id: str, coded: Sequence[tuple[Article, list[EventMention]]],
                     rejects: Sequence[ReadError]) -> None:
         import pyarrow as pa
 
-        schema_a, schema_m, schema_r = _arrow_schemas()
-        articles = pa.Table.from_pylist([article_row(a, len(ms), run_id) for a, ms in coded], schema=schema_a)
-        mentions = pa.Table.from_pylist([mention_row(m) for _, ms in coded for m in ms], schema=schema_m)
-        bad = pa.Table.from_pylist([{"record": r.record, "stage": r.stage, "reason": r.reason, "run_id": run_id}
-                                    for r in rejects], schema=schema_r)
+        entities: dict[str, dict[str, Any]] = {}
+        places: dict[str, dict[str, Any]] = {}
+        links: list[dict[str, Any]] = []
+        mentions = []
+        for _, ms in coded:
+            for m in ms:
+                row = mention_row(m)
+                mentions.append(row)
+                if m.place is not None:
+                    places.setdefault(row["place_id"], place_row(m.place, row["place_id"]))
+                for role, ents in (("actor", m.actor), ("recipient", m.recipient)):
+                    for i, e in enumerate(ents):
+                        ent = entity_row(e)
+                        entities.setdefault(ent["id"], ent)
+                        links.append({"mention_id": row["id"], "role": role, "position": i, "entity_id": ent["id"],
+                                      "text": e.text})
+        s = _arrow_schemas()
+        tables = (
+            ("articles", [article_row(a, len(ms), run_id) for a, ms in coded], False),
+            ("mentions", mentions, False),
+            ("entities", list(entities.values()), True),
+            ("mention_entities", links, False),
+            ("places", list(places.values()), True),
+            ("rejects", [{"record": r.record, "stage": r.stage, "reason": r.reason, "run_id": run_id}
+                         for r in rejects], True),
+        )
         with self._transaction():
-            for table, data, conflict in (("articles", articles, ""), ("mentions", mentions, ""),
-                                          ("rejects", bad, " ON CONFLICT DO NOTHING")):
-                if data.num_rows:
-                    self.con.register("_batch", data)
-                    try:
-                        self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch{conflict}")
-                    finally:
-                        self.con.unregister("_batch")
+            for name, rows, ignore in tables:
+                if rows:
+                    self._insert(name, pa.Table.from_pylist(rows, schema=s[name]), ignore_conflicts=ignore)
 
-    def close(self) -> None:
-        self.con.close()
+    # -- merging ----------------------------------------------------------------------------------
+    def merge(self, config: MergeConfig | None = None) -> int:
+        """Merge the mentions of articles not yet merged into events, a chunk of articles per
+        transaction; returns the number of articles merged."""
+        config = config or MergeConfig()
+        done = 0
+        while True:
+            chunk = self._execute(
+                "SELECT id FROM articles WHERE NOT merged ORDER BY date NULLS LAST, id LIMIT ?", [MERGE_CHUNK],
+            ).fetchall()
+            if not chunk:
+                return done
+            self._merge_chunk([r[0] for r in chunk], config)
+            done += len(chunk)
 
-    def _transaction(self):
-        return _Transaction(self.con)
+    def _merge_chunk(self, ids: list[str], config: MergeConfig) -> None:
+        new = self._load_mentions(self._any('m.article_id'), [ids])
+        new_ids = {m.id for _, m in new}
+        spans = [iv for _, m in new if (iv := date_interval(m, config))]
+        margin = config.date_window_days + 31  # a month-precision date spans up to 31 days
+        lo = min((a for a, _ in spans), default=None)
+        hi = max((b for _, b in spans), default=None)
+        while True:
+            loaded = dict((m.id, (a, m)) for a, m in new)
+            if lo is not None:
+                for a, m in self._load_mentions(
+                        "m.date IS NOT NULL AND m.date <= ? AND coalesce(m.date_end, m.date) >= ?",
+                        [date.fromordinal(hi + margin), date.fromordinal(lo - margin - 31)]):
+                    loaded.setdefault(m.id, (a, m))
+            merger = EventMerger(config)
+            by_article: dict[str, tuple[Article, list[EventMention]]] = {}
+            for a, m in loaded.values():
+                by_article.setdefault(a.id, (a, []))[1].append(m)
+            for article_id in sorted(by_article):
+                merger.add(*by_article[article_id])
+            touched = merger.component_events(new_ids)
+            iv = [x for e in touched for m in e.mentions if (x := date_interval(m, config))]
+            a_lo, a_hi = min((x[0] for x in iv), default=lo), max((x[1] for x in iv), default=hi)
+            if lo is None or (a_lo >= lo and a_hi <= hi):
+                break
+            lo, hi = min(lo, a_lo), max(hi, a_hi)  # a component reaches past the window: widen, redo
+        articles = {a.id: a for a, _ in loaded.values()}
+        links = self._near_duplicates(ids)
+        self._write_events(touched, articles, ids, links)
+
+    def _load_mentions(self, where: str, params: list[Any]) -> list[tuple[Article, EventMention]]:
+        sql = ("SELECT m.sentence_index, m.event_json, a.id, a.date, a.url, a.outlet FROM mentions m "
+               f"JOIN articles a ON a.id = m.article_id WHERE {where}")
+        out = []
+        for sentence_index, record, aid, published, url, outlet in self._execute(sql, params).fetchall():
+            record = json.loads(record) if isinstance(record, str) else record
+            out.append((Article(id=aid, text="", date=published, url=url, outlet=outlet),
+                        EventMention.from_json(record, sentence_index)))
+        return out
+
+    def _near_duplicates(self, ids: list[str]) -> list[dict[str, Any]]:
+        """Links from each new article to stored articles (and other new ones) whose text is a
+        near-duplicate, published within `LINK_WINDOW_DAYS`; one row per pair, smaller id first."""
+        new = self._load_articles(f"{self._any('id')}", [ids])
+        dated = [a.date for a in new if a.date]
+        pool = {a.id: a for a in new}
+        if dated:
+            w = timedelta(days=LINK_WINDOW_DAYS)
+            for a in self._load_articles("date BETWEEN ? AND ? AND text IS NOT NULL", [min(dated) - w, max(dated) + w]):
+                pool.setdefault(a.id, a)
+        index = DuplicateIndex(NEAR_DUPLICATE_THRESHOLD)
+        new_ids = set(ids)
+        pairs: dict[tuple[str, str], float] = {}
+        for aid in sorted(pool):
+            article = pool[aid]
+            for other in index.add(article):
+                if aid not in new_ids and other not in new_ids:
+                    continue  # linked when the later of the two was merged
+                o = pool[other]
+                if article.date and o.date and abs((article.date - o.date).days) > LINK_WINDOW_DAYS:
+                    continue
+                pairs[tuple(sorted((aid, other)))] = round(index.similarity(aid, other), 4)
+        return [{"article_id": a, "other_id": b, "kind": "near-duplicate", "score": s} for (a, b), s in sorted(pairs.items())]
+
+    def _load_articles(self, where: str, params: list[Any]) -> list[Article]:
+        sql = f"SELECT id, text, date, url, outlet, title FROM articles WHERE {where}"
+        return [Article(id=i, text=t or "", date=d, url=u, outlet=o, title=ti)
+                for i, t, d, u, o, ti in self._execute(sql, params).fetchall()]
+
+    def _write_events(self, events: list[Event], articles: dict[str, Article], merged: list[str],
+                      links: list[dict[str, Any]]) -> None:
+        import pyarrow as pa
+
+        s = _arrow_schemas()
+        added = schema.now()
+        mention_ids = [m.id for e in events for m in e.mentions]
+        event_rows = [event_row(e, articles, added) for e in events]
+        with self._transaction():
+            if mention_ids:
+                self._execute("DELETE FROM events WHERE id IN (SELECT event_id FROM event_mentions WHERE "
+                              f"{self._any('mention_id')})", [mention_ids])
+                self._execute(f"DELETE FROM event_mentions WHERE {self._any('mention_id')}", [mention_ids])
+                self._insert("events", pa.Table.from_pylist(event_rows, schema=s["events"]))
+                self._insert("event_mentions", pa.Table.from_pylist(
+                    [{"mention_id": m.id, "event_id": e.id} for e in events for m in e.mentions],
+                    schema=s["event_mentions"]))
+            if links:
+                self._insert("article_links", pa.Table.from_pylist(links, schema=s["article_links"]),
+                             ignore_conflicts=True)
+            self._execute(f"UPDATE articles SET merged = TRUE WHERE {self._any('id')}", [merged])
 
 
-class _Transaction:
-    def __init__(self, con):
-        self.con = con
+def write_export(out: Path, fmt: str, rows: list[dict[str, Any]], columns: Sequence[str], record_col: str) -> int:
+    """Rows to a file in `fmt`, written beside it and renamed: the file appears whole or not at all."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
 
-    def __enter__(self):
-        self.con.execute("BEGIN TRANSACTION")
-        return self.con
+    from .. import export as layouts
 
-    def __exit__(self, exc_type, *_):
-        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+    if fmt in ("gdelt-tsv", "polecat-tsv"):
+        records = [{**r[record_col], "source_url": r.get("source_url"), "date_added": r.get("added") or schema.now(),
+                    **({"sentence_index": r["sentence_index"]} if "sentence_index" in r else {})} for r in rows]
+        if fmt == "gdelt-tsv":
+            return layouts.write_tsv(out, layouts.GDELT_EVENT_COLUMNS,
+                                     # a stable numeric id: the event id's first 60 bits
+                                     (layouts.gdelt_row(r, global_id=int(r["id"][:15], 16)) for r in records),
+                                     header=False)
+        return layouts.write_tsv(out, layouts.POLECAT_COLUMNS, (layouts.polecat_row(r) for r in records), header=True)
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        if fmt == "plover-jsonl":
+            with tmp.open("w", encoding="utf-8") as fh:
+                for r in rows:
+                    fh.write(json.dumps(r[record_col], ensure_ascii=False, sort_keys=True, default=str) + "\n")
+        else:
+            names = [c for c in columns if c != record_col]
+            table = pa.table({c: [json.dumps(r[c], ensure_ascii=False, sort_keys=True)
+                                  if isinstance(r[c], (dict, list)) else r[c]
+                                  for r in rows] for c in names})
+            if fmt == "csv":
+                pacsv.write_csv(table, tmp)
+            else:
+                pq.write_table(table, tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(rows)
 
 
-EXPORT_FORMATS = ("plover-jsonl", "csv", "parquet")
-_TABLES = ("articles", "mentions", "rejects", "runs", "events", "event_mentions", "schema_version")
-
-
-def schema_version(con) -> int:
-    """The version of an open DuckDB connection's schema; 0 for an empty file."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")
-    if not exists.fetchone()[0]:
-        return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    return row[0] or 0
-
-
-def migrate(con) -> int:
-    """Bring the schema up to SCHEMA_VERSION, one transaction per step; returns the version."""
-    version = schema_version(con)
-    if version > SCHEMA_VERSION:
-        raise RuntimeError(f"store schema version {version} is newer than this eventwire ({SCHEMA_VERSION}); "
-                           "upgrade eventwire")
-    while version < SCHEMA_VERSION:
-        with _Transaction(con):
-            if version == 0:
-                con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-                            "applied TIMESTAMPTZ NOT NULL)")
-            MIGRATIONS[version](con)
-            version += 1
-            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _now()])
-    return version
+_ORDER = {
+    "articles": "id", "mentions": "id", "rejects": "record, stage, reason", "runs": "started, id",
+    "events": "id", "event_mentions": "mention_id", "entities": "id",
+    "mention_entities": "mention_id, role, position", "places": "id", "article_links": "article_id, other_id, kind",
+    "schema_version": "version",
+}
 
 
 # -- rows ----------------------------------------------------------------------------------------
 
-
-@lru_cache(maxsize=1)
-def _arrow_schemas():
+def _arrow_schemas() -> dict[str, Any]:
     """Arrow schemas of the written tables (pyarrow is imported on first write, not with eventwire)."""
     import pyarrow as pa
 
-    s, i, f, b, d = pa.string(), pa.int32(), pa.float64(), pa.bool_(), pa.date32()
-    articles = pa.schema([("id", s), ("url", s), ("title", s), ("outlet", s), ("date", d), ("date_source", s),
-                          ("language", s), ("text_hash", s), ("source", s), ("n_mentions", i), ("run_id", s)])
+    s, i, f, b, d, big = pa.string(), pa.int32(), pa.float64(), pa.bool_(), pa.date32(), pa.int64()
     types = {"sentence_index": i, "quad_code": i, "goldstein": f, "date": d, "date_end": d, "historical": b,
-             "negated": b, "hypothetical": b, "confidence": f, "place_lat": f, "place_lon": f}
-    mentions = pa.schema([(c, types.get(c, s)) for c in MENTION_COLUMNS])
-    rejects = pa.schema([("record", s), ("stage", s), ("reason", s), ("run_id", s)])
-    return articles, mentions, rejects
+             "negated": b, "hypothetical": b, "confidence": f, "place_lat": f, "place_lon": f,
+             "n_mentions": i, "n_articles": i, "n_outlets": i, "first_seen": d, "last_seen": d,
+             "added": pa.timestamp("us", tz="UTC"), "merged": b, "position": i, "geonameid": big,
+             "place_geonameid": big, "lat": f, "lon": f, "score": f}
+    cols = {"articles": ARTICLE_COLUMNS, "mentions": MENTION_COLUMNS, "events": EVENT_COLUMNS,
+            "event_mentions": ("mention_id", "event_id"), "entities": ENTITY_COLUMNS,
+            "mention_entities": MENTION_ENTITY_COLUMNS, "places": PLACE_COLUMNS, "article_links": LINK_COLUMNS,
+            "rejects": ("record", "stage", "reason", "run_id")}
+    return {name: pa.schema([(c, types.get(c, s)) for c in columns]) for name, columns in cols.items()}
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:16]
+
+
+def entity_id(e: Entity) -> str:
+    """The same real entity gets the same id in every article: its Wikidata id, else a hash of what
+    resolution said about it (unresolved names are keyed by their text)."""
+    if e.wikidata:
+        return e.wikidata
+    return _key(e.kind, e.name if e.kind != "unresolved" else e.text.lower(), e.country, e.sector, e.code)
+
+
+def place_id(p: Place) -> str:
+    return f"gn:{p.geonameid}" if p.geonameid is not None else _key(p.name, p.country, p.admin1, p.level, p.lat, p.lon)
+
+
+def entity_row(e: Entity) -> dict[str, Any]:
+    return {"id": entity_id(e), "name": e.name, "kind": e.kind, "country": e.country, "sector": e.sector,
+            "code": e.code, "wikidata": e.wikidata}
+
+
+def place_row(p: Place, pid: str) -> dict[str, Any]:
+    return {"id": pid, "name": p.name, "geonameid": p.geonameid, "country": p.country, "admin1": p.admin1,
+            "lat": p.lat, "lon": p.lon, "level": p.level}
 
 
 def article_row(article: Article, n_mentions: int, run_id: str) -> dict[str, Any]:
@@ -311,7 +349,7 @@ def article_row(article: Article, n_mentions: int, run_id: str) -> dict[str, Any
         "id": article.id, "url": article.url, "title": article.title, "outlet": article.outlet,
         "date": article.date, "date_source": article.date_source, "language": article.language,
         "text_hash": hashlib.sha1(article.text.encode("utf-8")).hexdigest(), "source": article.source,
-        "n_mentions": n_mentions, "run_id": run_id,
+        "n_mentions": n_mentions, "run_id": run_id, "text": article.text, "merged": False,
     }
 
 
@@ -329,10 +367,30 @@ def mention_row(m: EventMention) -> dict[str, Any]:
         **_entity_columns("actor", actor), **_entity_columns("recipient", recipient),
         "actors": json.dumps(record["actor"], ensure_ascii=False),
         "recipients": json.dumps(record["recipient"], ensure_ascii=False),
-        "place_name": place.name if place else None, "place_country": place.country if place else None,
-        "place_lat": place.lat if place else None, "place_lon": place.lon if place else None,
-        "place_level": place.level if place else None, "trigger": m.trigger.text,
+        **_place_columns(place), "trigger": m.trigger.text,
         "event_json": json.dumps(record, ensure_ascii=False, sort_keys=True),
+        "place_id": place_id(place) if place else None, "place_geonameid": place.geonameid if place else None,
+    }
+
+
+def event_row(e: Event, articles: dict[str, Article], added) -> dict[str, Any]:
+    m = e.representative
+    record = e.to_json()
+    source = articles.get(m.article_id)
+    record["source_url"] = source.url if source else None
+    actor = m.actor[0] if m.actor else None
+    recipient = m.recipient[0] if m.recipient else None
+    return {
+        "id": e.id, "event": m.event, "mode": m.mode, "quad_code": m.quad_code, "cameo": m.cameo,
+        "goldstein": m.goldstein, "date": m.date.date if m.date else None, "date_end": m.date.end if m.date else None,
+        "date_precision": record["date_precision"],
+        "actor_id": entity_id(actor) if actor else None, **_entity_columns("actor", actor),
+        "recipient_id": entity_id(recipient) if recipient else None, **_entity_columns("recipient", recipient),
+        "place_id": place_id(m.place) if m.place else None, **_place_columns(m.place),
+        "n_mentions": e.n_mentions, "n_articles": e.n_articles, "n_outlets": e.n_outlets,
+        "first_seen": e.first_seen, "last_seen": e.last_seen, "representative": m.id,
+        "source_url": record["source_url"], "added": added,
+        "record": json.dumps(record, ensure_ascii=False, sort_keys=True),
     }
 
 
@@ -341,31 +399,47 @@ def _entity_columns(role: str, ent: Entity | None) -> dict[str, Any]:
             f"{role}_sector": ent.sector if ent else None, f"{role}_code": ent.code if ent else None}
 
 
-def _rows(cur) -> list[dict[str, Any]]:
-    """A cursor's rows as dicts, JSON columns (by their SQL type) decoded."""
+def _place_columns(place: Place | None) -> dict[str, Any]:
+    return {"place_name": place.name if place else None, "place_country": place.country if place else None,
+            "place_lat": place.lat if place else None, "place_lon": place.lon if place else None,
+            "place_level": place.level if place else None}
+
+
+def rows_of(cur) -> list[dict[str, Any]]:
+    """A cursor's rows as dicts, JSON columns decoded: DuckDB gives them as text typed JSON; a driver
+    that decodes them itself (psycopg's jsonb) gives no text to decode."""
     names = [d[0] for d in cur.description]
     is_json = [str(d[1]) == "JSON" for d in cur.description]
     return [{n: json.loads(v) if j and isinstance(v, str) else v for n, j, v in zip(names, is_json, row)}
             for row in cur.fetchall()]
 
 
-def _entity_match(column: str) -> str:
-    # any entity of the JSON list whose name or text contains the value, or whose code is it
-    return (f"EXISTS (SELECT 1 FROM (SELECT unnest(from_json({column}, "
-            "'[{\"name\":\"VARCHAR\",\"text\":\"VARCHAR\",\"code\":\"VARCHAR\"}]')) AS e) "
-            "WHERE contains(lower(e.name), lower(?)) OR contains(lower(e.text), lower(?)) "
-            "OR upper(e.code) = upper(?))")
+# -- queries ---------------------------------------------------------------------------------------
+
+def _entity_match(mention_col: str, role: str) -> str:
+    """Any actor (or recipient) of the mention whose canonical name or text contains the value, or
+    whose CAMEO code is it: three parameters, all the same value."""
+    return ("EXISTS (SELECT 1 FROM mention_entities me JOIN entities en ON en.id = me.entity_id "
+            f"WHERE me.mention_id = {mention_col} AND me.role = '{role}' AND "
+            "(strpos(lower(en.name), lower(?)) > 0 OR strpos(lower(me.text), lower(?)) > 0 "
+            "OR upper(en.code) = upper(?)))")
 
 
-def mention_sql(flt: MentionFilter) -> tuple[str, list[Any]]:
-    """The SELECT for a filter: fixed SQL text with every value a bound parameter."""
+def select_sql(table: str, flt: Filter) -> tuple[str, list[Any]]:
+    """The SELECT of mentions or events for a filter: fixed SQL text, every value a bound parameter."""
+    if table == "mentions":
+        columns, mention_col, order = MENTION_COLUMNS, "mentions.id", "date NULLS LAST, article_id, sentence_index, id"
+    elif table == "events":
+        columns, mention_col, order = EVENT_COLUMNS, "events.representative", "date NULLS LAST, id"
+    else:
+        raise ValueError(f"cannot select from {table!r}")
     clauses: list[str] = []
     params: list[Any] = []
     if flt.actor:
-        clauses.append(_entity_match("actors"))
+        clauses.append(_entity_match(mention_col, "actor"))
         params += [flt.actor] * 3
     if flt.recipient:
-        clauses.append(_entity_match("recipients"))
+        clauses.append(_entity_match(mention_col, "recipient"))
         params += [flt.recipient] * 3
     if flt.type:
         clauses.append("event = upper(?)")
@@ -379,10 +453,10 @@ def mention_sql(flt: MentionFilter) -> tuple[str, list[Any]]:
     if flt.until:
         clauses.append("coalesce(date_end, date) <= ?")
         params.append(flt.until)
-    sql = f"SELECT {', '.join(MENTION_COLUMNS)} FROM mentions"
+    sql = f"SELECT {', '.join(columns)} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    sql += " ORDER BY date NULLS LAST, article_id, sentence_index, id"
+    sql += f" ORDER BY {order}"
     if flt.limit is not None:
         if flt.limit < 0:
             raise ValueError("limit must be >= 0")
@@ -391,103 +465,28 @@ def mention_sql(flt: MentionFilter) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+def migrate(store: SQLStore) -> int:
+    """Bring a store's schema up to SCHEMA_VERSION, one transaction per step; returns the version."""
+    version = schema_version(store)
+    if version > schema.SCHEMA_VERSION:
+        raise RuntimeError(f"store schema version {version} is newer than this eventwire "
+                           f"({schema.SCHEMA_VERSION}); upgrade eventwire")
+    while version < schema.SCHEMA_VERSION:
+        with store._transaction():
+            if version == 0:
+                store._execute(store.dialect.ddl(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied {ts} NOT NULL)"))
+            schema.MIGRATIONS[version](lambda sql: store._execute(store.dialect.ddl(sql)))
+            version += 1
+            store._execute("INSERT INTO schema_version VALUES (?, ?)", [version, schema.now()])
+    return version
 
 
-# -- ingest: read -> skip stored -> code -> write in batches ---------------------------------------
+def schema_version(store: SQLStore) -> int:
+    """The version of a store's schema; 0 for an empty database."""
+    exists = store._execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version' "
+                            "AND table_schema = current_schema()")  # another application's table is not ours
+    if not exists.fetchone()[0]:
+        return 0
+    return store._execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
 
-
-@dataclass(slots=True)
-class IngestCounts:
-    read: int = 0  # articles read (stored, skipped or failed to code)
-    skipped: int = 0  # already in the store, or repeated in this run
-    coded: int = 0  # articles coded and stored
-    mentions: int = 0  # event mentions stored
-    rejected: int = 0  # records that could not be read or coded
-
-    def as_dict(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-Coder = Callable[[Iterable[Article | ReadError]], Iterable[Any]]  # Pipeline.code_articles: -> Coded | ReadError
-
-
-def ingest(store: Store, items: Iterable[Article | ReadError], code: Coder, *, run_id: str,
-           keep: Callable[[list[EventMention]], list[EventMention]], batch_size: int = 64,
-           progress: Callable[[int], None] | None = None,
-           on_reject: Callable[[ReadError], None] | None = None) -> IngestCounts:
-    """Code the articles the store lacks and store them with their mentions, `batch_size` articles per
-    transaction; bad records become rejects and the run goes on. `progress(n)` is told of each n
-    records done (skipped ones included), `on_reject` of each bad record as it is met."""
-    counts = IngestCounts()
-    tick = progress or (lambda n: None)
-    pending: list[tuple[Article, list[EventMention]]] = []
-    bad: list[ReadError] = []
-
-    def flush() -> None:
-        if pending or bad:
-            store.write_batch(run_id, pending, bad)
-            pending.clear()
-            bad.clear()
-
-    for out in code(_unstored(items, store, counts, tick, chunk=max(batch_size, 256))):
-        if isinstance(out, ReadError):
-            counts.rejected += 1
-            bad.append(out)
-            if on_reject is not None:
-                on_reject(out)
-        else:
-            events = _distinct(keep(out.events))
-            counts.coded += 1
-            counts.mentions += len(events)
-            pending.append((out.article, events))
-        tick(1)
-        if len(pending) + len(bad) >= batch_size:
-            flush()
-    flush()
-    return counts
-
-
-def _distinct(events: list[EventMention]) -> list[EventMention]:
-    """One mention per id: the coder may code one trigger twice as the same type (with other
-    arguments); the first, as `code` lists it, is the one kept, so the mention id stays a key."""
-    seen: set[str] = set()
-    out = []
-    for e in events:
-        if e.id not in seen:
-            seen.add(e.id)
-            out.append(e)
-    return out
-
-
-def _unstored(items: Iterable[Article | ReadError], store: Store, counts: IngestCounts,
-              tick: Callable[[int], None], *, chunk: int) -> Iterator[Article | ReadError]:
-    """The records still to do, in order: articles whose id the store (or this run) already has are
-    dropped before any coding. Ids are looked up a chunk at a time, not one by one."""
-    seen: set[str] = set()
-    buf: list[Article | ReadError] = []
-
-    def drain() -> Iterator[Article | ReadError]:
-        known = store.known_ids([a.id for a in buf if isinstance(a, Article)])
-        for item in buf:
-            if isinstance(item, Article):
-                counts.read += 1
-                if item.id in known or item.id in seen:
-                    counts.skipped += 1
-                    tick(1)
-                    continue
-                seen.add(item.id)
-            yield item
-        buf.clear()
-
-    for item in items:
-        buf.append(item)
-        if len(buf) >= chunk:
-            yield from drain()
-    yield from drain()
-
-
-def config_json(config: Any) -> dict[str, Any]:
-    """A dataclass config as JSON-ready values (paths and dates as strings)."""
-    return json.loads(json.dumps(asdict(config), default=str))
