@@ -10,7 +10,7 @@ from eventwire.records import Article, Entity, EventMention, Place, ReadError, R
 from eventwire.store import SCHEMA_VERSION, DuckDBStore, Filter, MentionFilter, ingest, open_store, schema_version
 
 TABLES = {"schema_version", "runs", "articles", "mentions", "rejects", "events", "event_mentions", "entities",
-          "mention_entities", "places", "article_links"}
+          "mention_entities", "places", "article_links", "events_daily", "actors_yearly"}
 
 
 def _mention(article_id: str, index: int, event: str, actor: Entity, recipient: Entity | None,
@@ -64,11 +64,11 @@ def test_an_empty_file_is_migrated_from_version_0_and_reopening_keeps_data(tmp_p
     duckdb.connect(str(path)).close()  # version 0: a DuckDB file with no tables
     assert _tables(path) == set()
     with open_store(path) as s:
-        assert schema_version(s) == SCHEMA_VERSION == 2
+        assert schema_version(s) == SCHEMA_VERSION == 3
         s.write_batch(s.start_run("test", {}), _batch()[:1], [])
     assert TABLES <= _tables(path)
     with open_store(str(path)) as s:  # re-open: nothing re-applied, rows still there
-        assert s.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 2
+        assert s.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 3
         assert [r["id"] for r in s.table("articles")] == ["a1"]
         assert len(s.table("mentions")) == 2
 
@@ -201,9 +201,19 @@ def _report(aid: str, outlet: str, day: date, published: date, actor=HAMAS, reci
     return art, [_mention(aid, 0, event, actor, recipient, day, place)]
 
 
-def _stored_events(s) -> tuple[list, list]:
+def _stored_events(s) -> tuple[list, ...]:
     events = [{k: v for k, v in e.items() if k != "added"} for e in s.table("events")]
-    return events, s.table("event_mentions")
+    return events, s.table("event_mentions"), s.table("events_daily"), s.table("actors_yearly")
+
+
+def _summaries_agree_with_events(s) -> None:
+    daily = s.con.execute("SELECT date, event, quad_code, count(*), sum(goldstein) FROM events "
+                          "WHERE date IS NOT NULL GROUP BY ALL ORDER BY ALL").fetchall()
+    assert daily == s.con.execute("SELECT day, event, quad_code, n, goldstein_sum FROM events_daily "
+                                  "ORDER BY ALL").fetchall()
+    yearly = s.con.execute("SELECT year(date), actor_id, count(*) FROM events WHERE date IS NOT NULL "
+                           "AND actor_id IS NOT NULL GROUP BY ALL ORDER BY ALL").fetchall()
+    assert yearly == s.con.execute("SELECT year, actor_id, n FROM actors_yearly ORDER BY ALL").fetchall()
 
 
 def test_reports_of_one_event_merge_into_one_event_with_counts(tmp_path):
@@ -244,6 +254,7 @@ def test_incremental_merges_in_any_order_equal_one_merge(tmp_path):
         for i in range(0, len(order), 7):
             steps.write_batch(run, order[i:i + 7], [])
             steps.merge()
+            _summaries_agree_with_events(steps)  # after every step, not only at the end
         assert _stored_events(steps) == expected
     assert len({m["event_id"] for m in expected[1]}) == len(expected[0])
 

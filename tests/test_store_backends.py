@@ -78,10 +78,10 @@ def contents(s: SQLStore) -> dict[str, list[dict]]:
 
 def test_an_empty_store_is_migrated_and_reopening_keeps_data(target):
     with open_store(target) as s:
-        assert schema_version(s) == SCHEMA_VERSION == 2
+        assert schema_version(s) == SCHEMA_VERSION == 3
         s.write_batch(s.start_run("test", {}), _batch()[:1], [])
     with open_store(target) as s:  # re-open: nothing re-applied, rows still there
-        assert [r["version"] for r in s.table("schema_version")] == [1, 2]
+        assert [r["version"] for r in s.table("schema_version")] == [1, 2, 3]
         assert [r["id"] for r in s.table("articles")] == ["a1"]
         assert len(s.table("mentions")) == 2
 
@@ -116,7 +116,7 @@ def test_processes_opening_a_fresh_postgres_database_at_once_do_not_race(postgre
         t.join()
     assert failures == []
     with open_store(postgres_db) as s:
-        assert [r["version"] for r in s.table("schema_version")] == [1, 2]
+        assert [r["version"] for r in s.table("schema_version")] == [1, 2, 3]
 
 
 def test_postgres_schema_holds_jsonb_and_the_same_columns_as_duckdb(postgres_db, tmp_path):
