@@ -36,6 +36,7 @@ COMPARED = {  # every table, without run ids and timestamps
     "mention_entities": "SELECT * FROM mention_entities",
     "places": "SELECT * FROM places",
     "article_links": "SELECT * FROM article_links",
+    "article_bands": "SELECT * FROM article_bands",
     "events_daily": "SELECT * FROM events_daily",
     "actors_yearly": "SELECT * FROM actors_yearly",
     "schema_version": "SELECT version FROM schema_version",

@@ -302,9 +302,13 @@ class DuplicateIndex:
         self._lsh = MinHashLSH(threshold=max(0.05, threshold - 0.1), num_perm=num_perm)
         self._hashes: dict[str, MinHash] = {}
         self._found: dict[str, list[str]] = {}
+        self._template: MinHash | None = None
 
     def signature(self, text: str) -> MinHash:
-        m = MinHash(num_perm=self.num_perm, seed=self.seed)
+        if self._template is None:  # permutations drawn once: datasketch draws them anew for every MinHash
+            self._template = MinHash(num_perm=self.num_perm, seed=self.seed)
+        t = self._template
+        m = MinHash(num_perm=self.num_perm, seed=self.seed, permutations=t.permutations, scheme=t.scheme)
         m.update_batch(s.encode("utf-8") for s in sorted(shingles(text, self.shingle_size)))
         return m
 
@@ -321,6 +325,13 @@ class DuplicateIndex:
         self._hashes[article.id] = sig
         self._found[article.id] = found
         return list(found)
+
+    def band_keys(self, sig: MinHash) -> list[str]:
+        """The LSH band keys of a signature: two articles that share one are candidates (the keys a
+        store indexes, so that finding a new article's copies reads only those candidates)."""
+        r = self._lsh.r
+        return [f"{i}:{hashlib.sha1(sig.hashvalues[i * r:(i + 1) * r].tobytes()).hexdigest()[:16]}"
+                for i in range(self._lsh.b)]
 
     def similarity(self, a: str, b: str) -> float:
         """Estimated Jaccard similarity of two added articles' shingles."""
@@ -536,8 +547,8 @@ def types_compatible(a: str, b: str, config: MergeConfig) -> bool:
     return a == b or frozenset((a, b)) in config.compatible_types
 
 
-def _type_family(event: str, config: MergeConfig) -> str:
-    """A blocking key: types linked by `compatible_types` share a family (their smallest name)."""
+def type_family(event: str, config: MergeConfig) -> frozenset[str]:
+    """The types a mention of `event` may merge with: those linked to it by `compatible_types`."""
     family = {event}
     changed = True
     while changed:
@@ -546,7 +557,12 @@ def _type_family(event: str, config: MergeConfig) -> str:
             if pair & family and not pair <= family:
                 family |= pair
                 changed = True
-    return min(family)
+    return frozenset(family)
+
+
+def _type_family(event: str, config: MergeConfig) -> str:
+    """A blocking key: types of one family share it (their smallest name)."""
+    return min(type_family(event, config))
 
 
 class EventMerger:
@@ -603,13 +619,14 @@ class EventMerger:
         out = [e for events in self._events.values() for e in events]
         return sorted(out, key=lambda e: self._item(e.mentions[0], None, None).key)
 
-    def component_events(self, mention_ids: Iterable[str]) -> list[Event]:
-        """The events of every component holding one of these mentions: what adding them may have
-        changed, and so what a store rewrites (in the stable order of `events`)."""
+    def components(self, mention_ids: Iterable[str]) -> list[tuple[str, list[Event]]]:
+        """(component id, its events) for every component holding one of these mentions: what adding
+        them may have changed, and so what a store rewrites. A component is the set of mentions linked
+        by compatibility; its id, a hash of its smallest key, depends only on that set."""
         wanted = set(mention_ids)
-        roots = {self._find(k) for k, item in self._items.items() if item.mention.id in wanted}
-        out = [e for root in roots for e in self._events.get(root, [])]
-        return sorted(out, key=lambda e: self._item(e.mentions[0], None, None).key)
+        roots = sorted({self._find(k) for k, item in self._items.items() if item.mention.id in wanted})
+        return [(hashlib.sha1(repr(root).encode()).hexdigest()[:16], list(self._events.get(root, [])))
+                for root in roots]
 
     def compatible(self, a: EventMention, b: EventMention, *, a_date: date | None = None,
                    b_date: date | None = None) -> bool:

@@ -130,6 +130,13 @@ def _v2_to_v3(run: Execute) -> None:
             day DATE NOT NULL, event VARCHAR NOT NULL, quad_code INTEGER, n INTEGER NOT NULL,
             goldstein_sum {double}, goldstein_n INTEGER NOT NULL)""")
     run("CREATE INDEX events_daily_day ON events_daily (day)")
+    # the merge loads whole components (mentions linked by compatibility) by this id
+    run("ALTER TABLE event_mentions ADD COLUMN component VARCHAR")
+    # MinHash LSH band keys of merged articles: a new article's near-duplicate candidates are the
+    # articles sharing a key, found by the index instead of by re-reading a week of texts
+    run("CREATE TABLE article_bands (key VARCHAR NOT NULL, article_id VARCHAR NOT NULL, "
+        "PRIMARY KEY (key, article_id))")
+    run("CREATE INDEX event_mentions_component ON event_mentions (component)")
     run("CREATE TABLE actors_yearly (year INTEGER NOT NULL, actor_id VARCHAR NOT NULL, n INTEGER NOT NULL, "
         "PRIMARY KEY (year, actor_id))")
     run(DAILY_REFRESH.format(days="SELECT DISTINCT date FROM events WHERE date IS NOT NULL"))
@@ -151,7 +158,7 @@ YEARLY_REFRESH = """
 MIGRATIONS: tuple[Callable[[Execute], None], ...] = (_v0_to_v1, _v1_to_v2, _v2_to_v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("articles", "mentions", "rejects", "runs", "events", "event_mentions", "entities", "mention_entities",
-          "places", "article_links", "events_daily", "actors_yearly", "schema_version")
+          "places", "article_links", "article_bands", "events_daily", "actors_yearly", "schema_version")
 
 MENTION_COLUMNS = (
     "id", "article_id", "sentence_index", "event", "mode", "quad_code", "cameo", "goldstein", "date", "date_end",

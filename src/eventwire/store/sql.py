@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..merge import DuplicateIndex, Event, EventMerger, MergeConfig, date_interval
+from ..merge import DuplicateIndex, Event, EventMerger, MergeConfig, date_interval, type_family
 from ..records import Article, Entity, EventMention, Place, ReadError
 from . import schema
 from .schema import (ARTICLE_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, LINK_COLUMNS, MENTION_COLUMNS,
@@ -162,34 +162,37 @@ class SQLStore(Store):
             done += len(chunk)
 
     def _merge_chunk(self, ids: list[str], config: MergeConfig) -> None:
-        new = self._load_mentions(self._any('m.article_id'), [ids])
+        """Merge one chunk's mentions with the stored mentions they may be compatible with (same type
+        family, dates within the window) and with the whole stored components those belong to, so
+        that every component the chunk touches is merged complete: exactly what one merge over the
+        whole store would give it."""
+        new = self._load_mentions(self._any("m.article_id"), [ids])
         new_ids = {m.id for _, m in new}
-        spans = [iv for _, m in new if (iv := date_interval(m, config))]
-        margin = config.date_window_days + 31  # a month-precision date spans up to 31 days
-        lo = min((a for a, _ in spans), default=None)
-        hi = max((b for _, b in spans), default=None)
-        while True:
-            loaded = dict((m.id, (a, m)) for a, m in new)
-            if lo is not None:
-                for a, m in self._load_mentions(
-                        "m.date IS NOT NULL AND m.date <= ? AND coalesce(m.date_end, m.date) >= ?",
-                        [date.fromordinal(hi + margin), date.fromordinal(lo - margin - 31)]):
-                    loaded.setdefault(m.id, (a, m))
-            merger = EventMerger(config)
-            by_article: dict[str, tuple[Article, list[EventMention]]] = {}
-            for a, m in loaded.values():
-                by_article.setdefault(a.id, (a, []))[1].append(m)
-            for article_id in sorted(by_article):
-                merger.add(*by_article[article_id])
-            touched = merger.component_events(new_ids)
-            iv = [x for e in touched for m in e.mentions if (x := date_interval(m, config))]
-            a_lo, a_hi = min((x[0] for x in iv), default=lo), max((x[1] for x in iv), default=hi)
-            if lo is None or (a_lo >= lo and a_hi <= hi):
-                break
-            lo, hi = min(lo, a_lo), max(hi, a_hi)  # a component reaches past the window: widen, redo
+        loaded = {m.id: (a, m) for a, m in new}
+        # a month-precision date is stored as its first day and spans up to 31 days (a year, 366)
+        slack = 366 if config.merge_year_precision else 31
+        for lo, hi, types in _windows([m for _, m in new], config):
+            # merged articles only: an unmerged one is merged in its own chunk, with what it links to
+            for a, m in self._load_mentions(
+                    f"a.merged AND m.date <= ? AND coalesce(m.date_end, m.date) >= ? AND {self._any('m.event')}",
+                    [date.fromordinal(hi), date.fromordinal(lo - slack), sorted(types)]):
+                loaded.setdefault(m.id, (a, m))
+        candidates = sorted(set(loaded) - new_ids)
+        if candidates:
+            components = f"SELECT component FROM event_mentions WHERE {self._any('mention_id')}"
+            for a, m in self._load_mentions(
+                    f"m.id IN (SELECT mention_id FROM event_mentions WHERE component IN ({components}))",
+                    [candidates]):
+                loaded.setdefault(m.id, (a, m))
+        merger = EventMerger(config)
+        by_article: dict[str, tuple[Article, list[EventMention]]] = {}
+        for a, m in loaded.values():
+            by_article.setdefault(a.id, (a, []))[1].append(m)
+        for article_id in sorted(by_article):
+            merger.add(*by_article[article_id])
         articles = {a.id: a for a, _ in loaded.values()}
-        links = self._near_duplicates(ids)
-        self._write_events(touched, articles, ids, links)
+        links, bands = self._near_duplicates(ids)
+        self._write_events(merger.components(new_ids), articles, ids, links, bands)
 
     def _refresh_summaries(self, days: list[date]) -> None:
         """Recompute `events_daily` for these days and `actors_yearly` for their years (inside the
@@ -214,41 +217,54 @@ class SQLStore(Store):
                         EventMention.from_json(record, sentence_index)))
         return out
 
-    def _near_duplicates(self, ids: list[str]) -> list[dict[str, Any]]:
-        """Links from each new article to stored articles (and other new ones) whose text is a
-        near-duplicate, published within `LINK_WINDOW_DAYS`; one row per pair, smaller id first."""
-        new = self._load_articles(f"{self._any('id')}", [ids])
-        dated = [a.date for a in new if a.date]
-        pool = {a.id: a for a in new}
-        if dated:
-            w = timedelta(days=LINK_WINDOW_DAYS)
-            for a in self._load_articles("date BETWEEN ? AND ? AND text IS NOT NULL", [min(dated) - w, max(dated) + w]):
-                pool.setdefault(a.id, a)
+    def _near_duplicates(self, ids: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Links from each new article to stored (or other new) articles whose text is a near-duplicate,
+        published within `LINK_WINDOW_DAYS` (one row per pair, smaller id first), and the new
+        articles' LSH band keys. Candidates are the articles sharing a band key: only their texts are read."""
         index = DuplicateIndex(NEAR_DUPLICATE_THRESHOLD)
-        new_ids = set(ids)
-        pairs: dict[tuple[str, str], float] = {}
-        for aid in sorted(pool):
-            article = pool[aid]
-            for other in index.add(article):
-                if aid not in new_ids and other not in new_ids:
-                    continue  # linked when the later of the two was merged
-                o = pool[other]
-                if article.date and o.date and abs((article.date - o.date).days) > LINK_WINDOW_DAYS:
-                    continue
-                pairs[tuple(sorted((aid, other)))] = round(index.similarity(aid, other), 4)
-        return [{"article_id": a, "other_id": b, "kind": "near-duplicate", "score": s} for (a, b), s in sorted(pairs.items())]
+        new = {a.id: a for a in self._load_articles(self._any("id"), [ids])}
+        sigs, bands = {}, []
+        for aid in sorted(new):
+            sig = index.signature(new[aid].text)
+            if sig.is_empty():
+                continue
+            sigs[aid] = sig
+            bands += [{"key": k, "article_id": aid} for k in index.band_keys(sig)]
+        by_key: dict[str, list[str]] = {}
+        for b in bands:
+            by_key.setdefault(b["key"], []).append(b["article_id"])
+        pairs = {tuple(sorted((x, y))) for group in by_key.values() for x in group for y in group if x < y}
+        if bands:
+            stored = self._execute(f"SELECT key, article_id FROM article_bands WHERE {self._any('key')}",
+                                   [sorted(by_key)]).fetchall()
+            old_ids = sorted({aid for _, aid in stored} - set(new))
+            old = {a.id: a for a in self._load_articles(self._any("id"), [old_ids])} if old_ids else {}
+            for aid in old_ids:
+                sigs[aid] = index.signature(old[aid].text)
+            pairs |= {tuple(sorted((x, aid))) for key, aid in stored if aid in old for x in by_key[key]}
+            new |= old
+        links = []
+        for x, y in sorted(pairs):
+            a, b = new[x], new[y]
+            if a.date and b.date and abs((a.date - b.date).days) > LINK_WINDOW_DAYS:
+                continue
+            score = sigs[x].jaccard(sigs[y])
+            if score >= NEAR_DUPLICATE_THRESHOLD:
+                links.append({"article_id": x, "other_id": y, "kind": "near-duplicate", "score": round(score, 4)})
+        return links, bands
 
     def _load_articles(self, where: str, params: list[Any]) -> list[Article]:
         sql = f"SELECT id, text, date, url, outlet, title FROM articles WHERE {where}"
         return [Article(id=i, text=t or "", date=d, url=u, outlet=o, title=ti)
                 for i, t, d, u, o, ti in self._execute(sql, params).fetchall()]
 
-    def _write_events(self, events: list[Event], articles: dict[str, Article], merged: list[str],
-                      links: list[dict[str, Any]]) -> None:
+    def _write_events(self, components: list[tuple[str, list[Event]]], articles: dict[str, Article],
+                      merged: list[str], links: list[dict[str, Any]], bands: list[dict[str, Any]]) -> None:
         import pyarrow as pa
 
         s = _arrow_schemas()
         added = schema.now()
+        events = [e for _, evs in components for e in evs]
         mention_ids = [m.id for e in events for m in e.mentions]
         # in date order: DuckDB's per-block min/max then lets date ranges and "newest first" skip most of
         # the table (benchmarks/query.py: the dashboard's table page 149 ms -> 7 ms at 10M events)
@@ -264,11 +280,15 @@ class SQLStore(Store):
                 self._execute(f"DELETE FROM event_mentions WHERE {self._any('mention_id')}", [mention_ids])
                 self._insert("events", pa.Table.from_pylist(event_rows, schema=s["events"]))
                 self._insert("event_mentions", pa.Table.from_pylist(
-                    [{"mention_id": m.id, "event_id": e.id} for e in events for m in e.mentions],
+                    [{"mention_id": m.id, "event_id": e.id, "component": c}
+                     for c, evs in components for e in evs for m in e.mentions],
                     schema=s["event_mentions"]))
                 self._refresh_summaries(sorted(d for d in days if d is not None))
             if links:
                 self._insert("article_links", pa.Table.from_pylist(links, schema=s["article_links"]),
+                             ignore_conflicts=True)
+            if bands:
+                self._insert("article_bands", pa.Table.from_pylist(bands, schema=s["article_bands"]),
                              ignore_conflicts=True)
             self._execute(f"UPDATE articles SET merged = TRUE WHERE {self._any('id')}", [merged])
 
@@ -311,11 +331,27 @@ def write_export(out: Path, fmt: str, rows: list[dict[str, Any]], columns: Seque
     return len(rows)
 
 
+def _windows(mentions: list[EventMention], config: MergeConfig) -> list[tuple[int, int, frozenset[str]]]:
+    """Date ranges (day ordinals) and event types to look up stored mentions in: each new dated
+    mention's interval widened by the merge window, overlapping ranges joined (a chunk's mentions
+    cluster in its publication days, plus scattered historical dates)."""
+    spans = sorted((iv[0] - config.date_window_days, iv[1] + config.date_window_days, type_family(m.event, config))
+                   for m in mentions if (iv := date_interval(m, config)))
+    out: list[tuple[int, int, frozenset[str]]] = []
+    for lo, hi, types in spans:
+        if out and lo <= out[-1][1] + 1:
+            plo, phi, ptypes = out[-1]
+            out[-1] = (plo, max(phi, hi), ptypes | types)
+        else:
+            out.append((lo, hi, types))
+    return out
+
+
 _ORDER = {
     "articles": "id", "mentions": "id", "rejects": "record, stage, reason", "runs": "started, id",
     "events": "id", "event_mentions": "mention_id", "entities": "id",
     "mention_entities": "mention_id, role, position", "places": "id", "article_links": "article_id, other_id, kind",
-    "events_daily": "day, event, quad_code", "actors_yearly": "year, actor_id",
+    "events_daily": "day, event, quad_code", "actors_yearly": "year, actor_id", "article_bands": "key, article_id",
     "schema_version": "version",
 }
 
@@ -333,8 +369,9 @@ def _arrow_schemas() -> dict[str, Any]:
              "added": pa.timestamp("us", tz="UTC"), "merged": b, "position": i, "geonameid": big,
              "place_geonameid": big, "lat": f, "lon": f, "score": f}
     cols = {"articles": ARTICLE_COLUMNS, "mentions": MENTION_COLUMNS, "events": EVENT_COLUMNS,
-            "event_mentions": ("mention_id", "event_id"), "entities": ENTITY_COLUMNS,
+            "event_mentions": ("mention_id", "event_id", "component"), "entities": ENTITY_COLUMNS,
             "mention_entities": MENTION_ENTITY_COLUMNS, "places": PLACE_COLUMNS, "article_links": LINK_COLUMNS,
+            "article_bands": ("key", "article_id"),
             "rejects": ("record", "stage", "reason", "run_id")}
     return {name: pa.schema([(c, types.get(c, s)) for c in columns]) for name, columns in cols.items()}
 
