@@ -52,4 +52,15 @@ need_postgresql() {
     echo "test-services: postgresql $("$(pg_bindir)/pg_ctl" --version | awk '{print $3}') in $(pg_bindir)" >&2
 }
 
+# Chromium for the dashboard's browser tests (tests/test_dashboard.py drives /usr/bin/chromium with Playwright)
+need_chromium() {
+    if ! command -v chromium >/dev/null 2>&1; then
+        echo "test-services: installing chromium" >&2
+        apt_install chromium
+        command -v chromium >/dev/null 2>&1 || die "chromium installed but not on PATH"
+    fi
+    echo "test-services: $(chromium --version 2>/dev/null | head -1) at $(command -v chromium)" >&2
+}
+
 need_postgresql
+need_chromium

@@ -871,5 +871,33 @@ def export(
     err.print(f"{n} row(s) -> {output}")
 
 
+@app.command()
+def serve(
+    db: DbOpt = "events.duckdb",
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it to this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(envvar="EVENTWIRE_TOKEN", show_default=False,
+                                                 help="Bearer token that POST /api/articles must carry; "
+                                                      "without one the server is read-only.")] = None,
+) -> None:
+    """The HTTP API (OpenAPI docs at /docs) and the web dashboard at /, over an event store."""
+    import uvicorn
+
+    from .api import create_app
+
+    if not db.startswith(("postgresql://", "postgres://")) and not Path(db).exists():
+        err.print(f"[red]error[/red] no store at {db} (make one with `eventwire ingest --db {db} ...`)")
+        raise typer.Exit(2)
+    try:
+        web = create_app(db, token=token)
+    except (ValueError, ConnectionError, ImportError) as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning[/yellow] listening on {host}: anyone who can reach it can read the store")
+    err.print(f"eventwire: http://{host}:{port}/ ({'writes need the token' if token else 'read-only'})")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
 def main() -> None:  # pragma: no cover
     app()
