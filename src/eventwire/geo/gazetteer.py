@@ -34,7 +34,7 @@ from eventwire.records import Level, Place
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout or the build rules change, so old caches rebuild.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 CACHE_FILE = "gazetteer.pkl"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -60,6 +60,8 @@ _CONTEXT_POWER = 3.0
 _HINT_BONUS = 6.0  # "X state" prefers the admin1 X, even over a curated city X
 _SHARPNESS = 2.0  # softmax temperature turning score gaps into an ambiguity score
 _FALLBACK_PENALTY = 0.8  # matched only after dropping "province", "northern", ...
+_TITLED_COMPASS_PRIOR = _POP_WEIGHT * 4.0  # "West X": X a region or a town of 10,000
+_INNER_PENALTY = 0.5  # resolved to the place an institution is named after ("Bank of Japan")
 _WEAK_NER_PENALTY = 0.7  # NER called it PERSON/ORG/...: small models often mislabel places
 # Nearby places (chosen on LGL, the development set; 1-4 and 100-200 km barely differ there).
 _NEAR_REGION_BONUS = 1.0  # in the same first-level region as another place of the article
@@ -69,11 +71,21 @@ _NEAR_KM_BONUS = 1.0
 # County" and "Tennessee"): weight in [0, 1] times this. Chosen on GWN-dev and LGL (2 before the
 # country-homonym share below; 3 to 5 score alike).
 _REGION_CONTEXT_BONUS = 4.0
-# A town that shares its name with a country ("China", Maine; "Lebanon", Indiana) takes only this
-# share of the country-context bonus: "the article is about the US" alone does not make "China" a
-# Maine town, but the town's region or neighbours named beside it still do. Chosen on GWN-dev and LGL.
-_COUNTRY_HOMONYM_CONTEXT = 0.3
+# A town named after a famous place abroad takes only this share of the country-context bonus:
+# "the article is about the US" alone does not make "China" a Maine town, nor "Rome" a New York one
+# in a story that mentions the US. Famous: a country (or a continent, a sea) bearing the name as its
+# own, a national capital, a city of a million (`_FAMOUS_PRIOR`). Chosen on GWN-dev and LGL (0.3 in
+# round 1, for countries alone; capitals and cities added in round 2 raised both sets).
+_COUNTRY_HOMONYM_CONTEXT = 0.25
+_FAMOUS_PRIOR = _KIND_BONUS["city"] + _POP_WEIGHT * 6.0
+# A town named like a country does not take its region or a big city some way off either ("China"
+# beside "Houston" and "Texas" is the country, in world news that names Texas once): those bonuses
+# count for it only when a place of the article lies this close ("Jordan" beside Shakopee, Minnesota;
+# "Palestine" beside Anderson County, Texas). Towns named like capitals keep them ("Paris" beside
+# "Tennessee"). Chosen on GWN-dev and LGL (50 to 100 km alike on GWN).
+_HOMONYM_NEAR_KM = 80.0
 _SURE = 0.5  # a first-pass place this probable is a nearby place for the others' second pass
+_POSSIBLE = 0.1  # ... and this probable, a neighbour that may back a town named like a country
 
 # Trailing words that name the kind of place; dropped when the full name is unknown.
 _SUFFIX_LEVEL: dict[str, Level | None] = {
@@ -95,6 +107,18 @@ _SUFFIX_LEVEL: dict[str, Level | None] = {
 }
 # Abbreviations of the kind words above, as US local news writes them ("Loudon Co.", "Madison Twp.").
 _SUFFIX_ABBREVIATIONS = {"co": "county", "twp": "township", "par": "parish"}
+# What an institution or building is, around the place it is named after: "Bank of Japan", "Delhi
+# High Court", "University of Alberta", "Manila Cathedral". No street words: a street lies in the
+# article's town, not in the place it is named after ("Victoria St.", "Eglinton Avenue").
+_INSTITUTION_WORDS = frozenset("""
+    of the for and at
+    university college school academy institute polytechnic campus state
+    bank reserve federal central national international royal supreme high court courthouse
+    city county council house senate assembly parliament legislature capitol complex government
+    cathedral church mosque temple chapel synagogue basilica shrine
+    hospital clinic airport station stadium arena museum palace castle library zoo market bazaar
+    ministry chamber chambers commerce police army prison jail hotel
+""".split())
 # Leading words that name the kind of place: "Town of Groton", "City of Dallas".
 _KIND_PREFIXES = ("city of ", "town of ", "township of ", "village of ", "borough of ", "county of ")
 _DIRECTION_PREFIXES = (
@@ -209,6 +233,7 @@ class Gazetteer:
         ner: str | None = None,
         near: Sequence[Place] = (),
         regions: Mapping[tuple[str, str], float] | None = None,
+        neighbours: Sequence[Place] | None = None,
     ) -> Place | None:
         """The most plausible place called `name`, or None.
 
@@ -220,8 +245,10 @@ class Gazetteer:
         `near` are other places the article names: a homonym in the same first-level region
         as one of them, or close to one, is preferred ("Alexandria" beside "Rapides Parish").
         `regions` maps (ISO3, admin1 code) to a weight, as `context_countries` does countries.
+        `neighbours` are places the article may name, sure or not (`near` when None): a town named
+        like a country takes its region and nearby-place bonuses only when one of them lies close.
         """
-        ranked = self._rank(name, context_countries, ner, near, regions)
+        ranked = self._rank(name, context_countries, ner, near, regions, neighbours)
         if ranked is None:
             return None
         _, best, score = ranked
@@ -235,13 +262,14 @@ class Gazetteer:
         ner: str | None = None,
         near: Sequence[Place] = (),
         regions: Mapping[tuple[str, str], float] | None = None,
+        neighbours: Sequence[Place] | None = None,
     ) -> list[tuple[Place, float]]:
         """Every homonym `resolve` weighs, each with its probability; empty where `resolve` gives None.
 
         The best one's `Place.score` also carries the penalties (fallback, NER label) that the bare
         probability does not.
         """
-        ranked = self._rank(name, context_countries, ner, near, regions)
+        ranked = self._rank(name, context_countries, ner, near, regions, neighbours)
         if ranked is None:
             return []
         probs, best, score = ranked
@@ -252,6 +280,7 @@ class Gazetteer:
     def _rank(
         self, name: str, context_countries: Sequence[str] | Mapping[str, float], ner: str | None,
         near: Sequence[Place], regions: Mapping[tuple[str, str], float] | None,
+        neighbours: Sequence[Place] | None = None,
     ) -> tuple[list[tuple[int, float]], int, float] | None:
         """(each homonym's record and probability, the best record, its penalised score), or None."""
         found = self._lookup(name, ner)
@@ -259,15 +288,17 @@ class Gazetteer:
             return None
         hits, hint, fallback = found
         penalty = 1.0 if ner in PLACE_LABELS or ner is None else _WEAK_NER_PENALTY
-        probs = self._probabilities(hits, self._context(context_countries), hint, near, regions or {})
+        probs = self._probabilities(hits, self._context(context_countries), hint, near, regions or {},
+                                    near if neighbours is None else neighbours)
         best, score = max(probs, key=lambda rp: rp[1])
-        if fallback and (hint is None or LEVELS[self._t.level[best]] != hint):
-            penalty *= _FALLBACK_PENALTY  # "Aleppo province" gave the city, not the province
+        if hint is None or LEVELS[self._t.level[best]] != hint:
+            penalty *= fallback  # "Aleppo province" gave the city, not the province
         return probs, best, score * penalty
 
-    def _lookup(self, name: str, ner: str | None) -> tuple[int | tuple[int, ...], Level | None, bool] | None:
-        """The records a name may mean, the level its suffix asks for, and whether it took the
-        fallback; None where the name is no place (too short, lower case, a common word)."""
+    def _lookup(self, name: str, ner: str | None) -> tuple[int | tuple[int, ...], Level | None, float] | None:
+        """The records a name may mean, the level its suffix asks for, and the confidence its
+        fallback leaves (1 for the name itself); None where the name is no place (too short, lower
+        case, a common word)."""
         t = self._t
         key = normalise(name)
         if len(key) < 2:
@@ -279,13 +310,52 @@ class Gazetteer:
                 return None
         hits = t.index.get(key)
         if hits is not None:
-            return hits, None, False
-        found = self._fallback(key)
-        return None if found is None else (found[0], found[1], True)
+            return hits, None, 1.0
+        found = self._fallback(key, titled=name[:1].isupper())
+        if found is not None:
+            return found[0], found[1], _FALLBACK_PENALTY
+        inner = self._inner_place(name)
+        return None if inner is None else (inner, None, _INNER_PENALTY)
 
-    def _fallback(self, key: str) -> tuple[int | tuple[int, ...], Level | None] | None:
-        """Retry without a generic suffix ("Aleppo province") or a compass prefix ("northern Gaza")."""
-        index, common = self._t.index, self._t.common
+    def _inner_place(self, name: str) -> int | tuple[int, ...] | None:
+        """The place an institution or building is named after, where every other word of the name
+        says what it is: "Bank of Japan", "Delhi High Court", "University of Alberta", "Manila
+        Cathedral". The longest such place name wins. Neither a demonym counts ("Russian Embassy"
+        stands in Washington) nor a common word nor a name only GeoNames' alternates bear ("Dulles");
+        embassies stand abroad ("U.S. Embassy" is in Baghdad) and streets are not institutions
+        ("Victoria St." is not the city of Victoria)."""
+        t = self._t
+        words = name.split()
+        folded = [normalise(w) for w in words]
+        for size in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - size + 1):
+                if not words[i][:1].isupper() or not all(
+                        w in _INSTITUTION_WORDS for w in folded[:i] + folded[i + size:]):
+                    continue
+                text = " ".join(words[i:i + size])
+                key = normalise(text)
+                if len(key) < 2 or key in _INSTITUTION_WORDS or (key in t.common and not text.isupper()):
+                    continue
+                hits = t.index.get(key)
+                if hits is None or self._demonym(key, hits):
+                    continue
+                if any(c & 3 != _ALT for c in ((hits,) if isinstance(hits, int) else hits)):
+                    return hits
+        return None
+
+    def _demonym(self, key: str, hits: int | tuple[int, ...]) -> bool:
+        """Whether `key` names only countries, by a name that is neither theirs nor a curated alias
+        ("Russian"): the build indexes demonyms as countries' primary names."""
+        t, country = self._t, _LEVEL_CODE["country"]
+        codes = (hits,) if isinstance(hits, int) else hits
+        return all(t.level[c >> 2] == country and c & 3 == _PRIMARY and normalise(t.names[c >> 2]) != key
+                   for c in codes)
+
+    def _fallback(self, key: str, *, titled: bool = False) -> tuple[int | tuple[int, ...], Level | None] | None:
+        """Retry without a generic suffix ("Aleppo province") or a compass prefix ("northern Gaza").
+        A capitalised compass word may be part of a name ("West Wing"): the rest must then name a
+        region or a town of some size, not any hamlet ("Wing")."""
+        index, common, prior = self._t.index, self._t.common, self._t.prior
         words = key.rsplit(" ", 1)
         if len(words) == 2 and words[1] in _SUFFIX_ABBREVIATIONS:
             full = f"{words[0]} {_SUFFIX_ABBREVIATIONS[words[1]]}"
@@ -309,7 +379,10 @@ class Gazetteer:
             if key.startswith(prefix):
                 stem = key[len(prefix):]
                 hits = index.get(stem)
-                if hits is not None and stem not in common:
+                if hits is None or stem in common:
+                    continue
+                codes = (hits,) if isinstance(hits, int) else hits
+                if not titled or max(prior[c >> 2] for c in codes) >= _TITLED_COMPASS_PRIOR:
                     return hits, None
         return None
 
@@ -322,9 +395,11 @@ class Gazetteer:
         found = self._lookup(name, ner)  # the same guards and lookup as resolve
         if found is None:
             return {}
+        # The place an institution is named after says less about the article's country than a place.
+        weight = _INNER_PENALTY if found[2] == _INNER_PENALTY else 1.0
         out: dict[str | None, float] = {}
         for rec, p in self._probabilities(found[0], {}, None, ()):
-            out[self._t.country[rec]] = out.get(self._t.country[rec], 0.0) + p
+            out[self._t.country[rec]] = out.get(self._t.country[rec], 0.0) + p * weight
         return out
 
     def _context(self, countries: Sequence[str] | Mapping[str, float]) -> dict[str, float]:
@@ -348,6 +423,7 @@ class Gazetteer:
     def _probabilities(
         self, hits: int | tuple[int, ...], context: dict[str, float], hint: Level | None,
         near: Sequence[Place], region_weights: Mapping[tuple[str, str], float] | None = None,
+        neighbours: Sequence[Place] = (),
     ) -> list[tuple[int, float]]:
         """Each homonym with its share of a softmax over the scores."""
         if isinstance(hits, int):
@@ -356,7 +432,10 @@ class Gazetteer:
         hint_code = _LEVEL_CODE[hint] if hint else -1
         regions = {(p.country, p.admin1) for p in near if p.admin1 and p.level != "country"}
         towns = [(p.lat, p.lon) for p in near if p.level in ("city", "sub-city") and p.lat is not None]
-        town_share, city = self._town_context_share(hits), _LEVEL_CODE["city"]
+        close = [(p.lat, p.lon) for p in neighbours if p.level in ("city", "sub-city") and p.lat is not None]
+        famous, city = self._famous(hits), _LEVEL_CODE["city"]
+        famous_in = {t.country[r] for r in famous}
+        country_named = any(t.level[r] == _LEVEL_CODE["country"] for r in famous)
         scores: list[float] = []
         best, best_s = -1, -math.inf
         for code in hits:
@@ -364,17 +443,23 @@ class Gazetteer:
             s = t.prior[rec] + _QUALITY_BONUS[quality]
             if quality != _ALT and t.capital[rec]:
                 s += _CAPITAL_BONUS  # not for old alternates: "Victoria" is not Hong Kong
+            homonym = bool(famous) and t.level[rec] >= city and t.country[rec] not in famous_in
             if context:
-                share = town_share if t.level[rec] >= city else 1.0
+                share = _COUNTRY_HOMONYM_CONTEXT if homonym else 1.0
                 s += _CONTEXT_BONUS * share * context.get(t.country[rec], 0.0)
             if t.level[rec] == hint_code:
                 s += _HINT_BONUS
+            local = 0.0
             if regions and (t.country[rec], t.admin1[rec]) in regions:
-                s += _NEAR_REGION_BONUS
+                local += _NEAR_REGION_BONUS
             if region_weights and t.admin1[rec] and t.level[rec] != 0:
-                s += _REGION_CONTEXT_BONUS * min(1.0, region_weights.get((t.country[rec], t.admin1[rec]), 0.0))
+                local += _REGION_CONTEXT_BONUS * min(1.0, region_weights.get((t.country[rec], t.admin1[rec]), 0.0))
             if towns and any(_km(t.lat[rec], t.lon[rec], la, lo) <= _NEAR_KM for la, lo in towns):
-                s += _NEAR_KM_BONUS
+                local += _NEAR_KM_BONUS
+            if homonym and country_named and not any(
+                    _km(t.lat[rec], t.lon[rec], la, lo) <= _HOMONYM_NEAR_KM for la, lo in close):
+                local = 0.0
+            s += local
             scores.append(s)
             if s > best_s:
                 best, best_s = rec, s
@@ -382,13 +467,13 @@ class Gazetteer:
         total = sum(weights)
         return [(code >> 2, w / total) for code, w in zip(hits, weights)]
 
-    def _town_context_share(self, hits: tuple[int, ...]) -> float:
-        """How much of the country-context bonus the towns among `hits` get: `_COUNTRY_HOMONYM_CONTEXT`
-        where a country (or a continent, a sea) bears the name as its own, else all of it."""
-        t, country = self._t, _LEVEL_CODE["country"]
-        if any(t.level[c >> 2] == country and c & 3 != _ALT for c in hits):
-            return _COUNTRY_HOMONYM_CONTEXT
-        return 1.0
+    def _famous(self, hits: tuple[int, ...]) -> frozenset[int]:
+        """The records among `hits`, bearing the name as their own, that towns elsewhere are named
+        after: a country (or a continent, a sea), a national capital, a city of a million."""
+        t, country, city = self._t, _LEVEL_CODE["country"], _LEVEL_CODE["city"]
+        return frozenset(c >> 2 for c in hits if c & 3 != _ALT and (
+            t.level[c >> 2] == country or t.capital[c >> 2]
+            or (t.level[c >> 2] == city and t.prior[c >> 2] >= _FAMOUS_PRIOR)))
 
     def _place(self, rec: int, text: str, score: float) -> Place:
         t = self._t
@@ -759,8 +844,9 @@ def _apply_supplement(
         ))
         if gid is not None:
             by_gid[int(gid)] = rec
+        quality = _CURATED if p.get("curated", True) else _PRIMARY
         for n in [p["name"], *(p.get("aliases") or ())]:
-            b.name(rec, n, _CURATED)
+            b.name(rec, n, quality)
 
 
 # -- loading and caching -----------------------------------------------------------------
@@ -858,6 +944,7 @@ class ArticlePlaces:
         # Second pass inputs: each distinct name's regions and sure place, read in context.
         self._regions: dict[str, dict[tuple[str, str], float]] = {}
         self._sure: dict[str, Place] = {}
+        self._possible: dict[str, list[Place]] = {}
         for key, (name, ner) in ners.items():
             found = gazetteer.candidates(name, ner=ner, context_countries=self.context(name))
             regions: dict[tuple[str, str], float] = {}
@@ -866,6 +953,7 @@ class ArticlePlaces:
                     k = (place.country, place.admin1)
                     regions[k] = regions.get(k, 0.0) + p
             self._regions[key] = regions
+            self._possible[key] = [place for place, p in found if p >= _POSSIBLE]
             if found:
                 best = max(found, key=lambda pp: pp[1])[0]
                 if best.score >= _SURE:
@@ -897,6 +985,12 @@ class ArticlePlaces:
         key = normalise(name)
         return [p for k, p in self._sure.items() if k != key]
 
+    def neighbours(self, name: str) -> list[Place]:
+        """The first pass's likely homonyms of the article's other names, sure or not ("Anderson
+        County" is one of five, one of them beside Palestine, Texas)."""
+        key = normalise(name)
+        return [p for k, places in self._possible.items() if k != key for p in places]
+
     def resolve(self, name: str, *, ner: str | None = None, countries: Sequence[str] = ()) -> Place | None:
         """`countries` are known for other reasons (the article's focus, the event's actors): they
         count fully, on top of what the other toponyms say."""
@@ -905,4 +999,4 @@ class ArticlePlaces:
             if c:
                 context[c] = max(context.get(c, 0.0), 1.0)
         return self.gazetteer.resolve(name, ner=ner, context_countries=context, near=self.near(name),
-                                      regions=self.regions(name))
+                                      regions=self.regions(name), neighbours=self.neighbours(name))
