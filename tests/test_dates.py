@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from dateparser.date import DateDataParser
 
-from eventwire.dates import DateResolver, dateline_date, is_caption
+from eventwire.dates import DateResolver, dateline_date, is_caption, writing_date
 from eventwire.nlp import find_dateline
 from eventwire.records import EventMention, ResolvedDate, Span
 
@@ -752,3 +752,320 @@ def test_dateline_eval_counts_days_against_the_story_date(tmp_path):
     result = score(tmp_path)
     assert result["stories"] == 3 and result["same day"] == 1 and result["1-3 days off"] == 1
     assert result["no dateline day"] == 1 and result["same_day_share"] == 0.5
+
+
+# --- named past events and anniversaries ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "article_date", "expected", "precision", "historical"),
+    [
+        # a day known by name is that day, whatever the article's year
+        ("The Sept. 11 attacks killed nearly 3,000 people.", "killed", SUNDAY, date(2001, 9, 11), "day", True),
+        ("The 9/11 attacks killed nearly 3,000 people.", "attacks", SUNDAY, date(2001, 9, 11), "day", True),
+        ("The Oct. 7 attack killed hundreds of people.", "killed", date(2025, 11, 2), date(2023, 10, 7), "day", True),
+        ("The Oct. 7 attack killed hundreds of people.", "killed", date(2024, 3, 14), date(2023, 10, 7), "day", True),
+        # two days on, the attack is still the news
+        ("The Oct. 7 attack killed hundreds of people.", "attack", date(2023, 10, 9), date(2023, 10, 7), "day", False),
+        ("The Jan. 6 riot shook the capital.", "shook", date(2024, 5, 2), date(2021, 1, 6), "day", True),
+        # a yearless day before an event noun is the latest such day, and history once a month old
+        ("Hamas's Oct. 7 attack started the war.", "started", date(2024, 5, 2), date(2023, 10, 7), "day", True),
+        ("The Feb. 3 bombing shocked the city.", "shocked", SUNDAY, date(2023, 2, 3), "day", True),
+        # a year before an event noun, with lower-case words between
+        ("The 2008 financial crisis hit the banks.", "hit", SUNDAY, date(2008, 1, 1), "year", True),
+        ("The 1994 genocide killed thousands of people.", "killed", SUNDAY, date(1994, 1, 1), "year", True),
+        ("Germany invaded Poland during World War II.", "invaded", SUNDAY, date(1939, 1, 1), "year", True),
+        # the verb that performs the event takes its date
+        ("Hamas launched the Oct. 7 attack from Gaza.", "launched", date(2024, 5, 2), date(2023, 10, 7), "day", True),
+    ],
+)
+def test_named_past_events(
+    sentence: str, trigger: str, article_date: date, expected: date, precision: str, historical: bool
+) -> None:
+    rd = resolve(sentence, article_date, trigger=trigger)
+    assert (rd.date, rd.precision, rd.historical) == (expected, precision, historical), rd
+
+
+def test_world_war_is_a_range_of_years() -> None:
+    rd = resolve("Germany invaded Poland during World War II.", trigger="invaded")
+    assert (rd.date, rd.end, rd.precision, rd.text) == (date(1939, 1, 1), date(1945, 12, 31), "year", "World War II")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "article_date"),
+    [
+        # a present event that mentions a past one keeps its own date
+        ("Protesters rallied against the March 2021 coup.", "rallied", SUNDAY),
+        ("Officials compared the bombing to 9/11.", "compared", SUNDAY),
+        ("Leaders condemned the Oct. 7 attack.", "condemned", date(2024, 5, 2)),
+        ("Israel invaded Gaza after the Oct. 7 attack.", "invaded", date(2024, 5, 2)),
+        ("Thousands marched against the 2014 invasion of Crimea.", "marched", SUNDAY),
+        # "in" after the trigger is as often about a noun ("interference in the 2016 election")
+        ("Prosecutors are investigating interference in the 2016 election.", "investigating", SUNDAY),
+        ("Relatives sued the men who helped in the 9/11 attacks.", "sued", SUNDAY),
+        # an anniversary without a day of its own: the story's day
+        ("On the anniversary of the 1994 genocide, survivors gathered in Kigali.", "gathered", SUNDAY),
+        ("Survivors marked the 30th anniversary of the 1994 genocide.", "marked", SUNDAY),
+        # a date after "on" is a date, not a name, even before an event noun
+        ("On March 3 attacks killed five people.", "killed", SUNDAY),
+    ],
+)
+def test_present_events_that_mention_a_past_one(sentence: str, trigger: str, article_date: date) -> None:
+    rd = resolve(sentence, article_date, trigger=trigger)
+    if sentence.startswith("On March 3"):
+        check(rd, date(2023, 3, 3), "day", "explicit")
+    else:
+        check(rd, article_date, "day", "publication")
+
+
+def test_named_events_do_not_move_the_frame() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoy met the king on Saturday.", 0)
+    resolver.resolve("The March 2021 coup was discussed.", 40)
+    resolver.resolve("Both recalled the 9/11 attacks.", 80)
+    check(resolver.resolve("They agreed on a truce.", 120), SATURDAY, "day", "carried")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "article_date", "expected"),
+    [
+        # the anniversary's day is this year's (the latest up to publication for a past verb)
+        ("Mourners gathered on the anniversary of the Oct. 7 attack.", "gathered", date(2024, 10, 8),
+         date(2024, 10, 7)),
+        ("On the anniversary of the Oct. 7 attack, mourners gathered.", "gathered", date(2024, 10, 8),
+         date(2024, 10, 7)),
+        ("Crowds marked the anniversary of the 9/11 attacks.", "marked", SUNDAY, date(2023, 9, 11)),
+        # an ordinal with a written year: the year it falls in
+        ("Crowds marked the 20th anniversary of the Sept. 11, 2001, attacks.", "marked", date(2021, 9, 12),
+         date(2021, 9, 11)),
+    ],
+)
+def test_anniversary_is_the_day_it_falls_on(sentence: str, trigger: str, article_date: date, expected: date) -> None:
+    rd = resolve(sentence, article_date, trigger=trigger)
+    assert (rd.date, rd.precision, rd.rule) == (expected, "day", "explicit"), rd
+
+
+def test_a_plain_day_beats_an_anniversary() -> None:
+    rd = resolve("Crowds marked the anniversary of the 9/11 attacks on Monday.", date(2023, 9, 13), trigger="marked")
+    check(rd, date(2023, 9, 11), "day", "weekday")
+
+
+# --- years and dates that modify an event noun --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "expected", "precision"),
+    [
+        ("The 2014 invasion of Crimea drew sanctions.", "drew", date(2014, 1, 1), "year"),
+        ("The March 2021 coup ousted the government.", "ousted", date(2021, 3, 1), "month"),
+        ("In the 2006 war, the army shelled the town.", "shelled", date(2006, 1, 1), "year"),
+        # after the trigger, "during" makes the named event the trigger's time
+        ("The army shelled the town during Israel's 2006 war.", "shelled", date(2006, 1, 1), "year"),
+        ("Russia's 2014 invasion drew sanctions.", "drew", date(2014, 1, 1), "year"),
+    ],
+)
+def test_attributive_dates(sentence: str, trigger: str, expected: date, precision: str) -> None:
+    check(resolve(sentence, trigger=trigger), expected, precision, "background", historical=True)
+
+
+# --- anaphora: counted from the time the text was just talking about ------------------------------------------
+
+
+def test_anaphora_within_one_sentence_count_from_its_own_date() -> None:
+    sentence = "Rebels attacked the town on Tuesday and troops withdrew the next day."
+    check(resolve(sentence, trigger="withdrew"), date(2023, 9, 13), "day", "relative")
+    sentence = "Rebels attacked the town on Tuesday; hours later, troops withdrew."
+    check(resolve(sentence, trigger="withdrew"), date(2023, 9, 12), "day", "relative")
+
+
+@pytest.mark.parametrize(
+    ("previous", "sentence", "expected", "precision", "historical"),
+    [
+        ("Rebels attacked the town on Tuesday.", "Troops had shelled it the day before.", date(2023, 9, 11), "day",
+         False),
+        ("Rebels attacked the town on Tuesday.", "Troops shelled it a day earlier.", date(2023, 9, 11), "day", False),
+        ("Rebels attacked the town on Tuesday.", "Hours later, troops withdrew.", date(2023, 9, 12), "day", False),
+        ("Rebels attacked the town on Tuesday.", "Troops withdrew on the same day.", date(2023, 9, 12), "day", False),
+        ("Rebels attacked the town on Aug. 2.", "Two weeks later, troops withdrew.", date(2023, 8, 16), "day", False),
+        ("Rebels attacked the town on Aug. 2.", "Later that week, troops withdrew.", date(2023, 8, 1), "month",
+         False),
+        ("Rebels attacked the town on Aug. 2.", "The following month, troops withdrew.", date(2023, 9, 1), "month",
+         False),
+        ("Rebels attacked the town in June.", "The following month, troops withdrew.", date(2023, 7, 1), "month",
+         False),
+        ("Rebels attacked the town in June.", "Troops withdrew the previous month.", date(2023, 5, 1), "month",
+         False),
+        # history is counted from too, though it never becomes the story's frame
+        ("The war began in May 2019.", "A year later, the two sides signed a truce.", date(2020, 1, 1), "year",
+         True),
+        ("The war began in May 2019.", "That year, the two sides signed a truce.", date(2019, 1, 1), "year", True),
+        ("The war began in May 2019.", "Two months later, the two sides signed a truce.", date(2019, 7, 1), "month",
+         True),
+    ],
+)
+def test_anaphora_count_from_the_previous_dated_sentence(
+    previous: str, sentence: str, expected: date, precision: str, historical: bool
+) -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve(previous, 0, paragraph_start=True)
+    rd = resolver.resolve(sentence, len(previous) + 1)
+    assert (rd.date, rd.precision, rd.rule != "carried", rd.historical) == (expected, precision, True, historical), rd
+
+
+def test_anaphora_do_not_reach_into_another_paragraph() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The envoy met the king on Saturday.", 0, paragraph_start=True)
+    resolver.resolve("The war began in May 2019.", 40, paragraph_start=True)
+    rd = resolver.resolve("A day later, the envoy left.", 80, paragraph_start=True)
+    check(rd, date(2023, 9, 17), "day", "relative")  # the section's Saturday, not 2019
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Exports rose 5 percent from a year earlier.", "Prices fell faster than the previous month."],
+)
+def test_comparisons_are_not_anaphora(sentence: str) -> None:
+    check(resolve(sentence), SUNDAY, "day", "publication")
+
+
+def test_a_past_anaphor_is_not_moved_past_publication() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("Rebels attacked the town on Friday.", 0)
+    assert resolver.resolve("Two weeks later, troops withdrew.", 40).date is None
+
+
+# --- the present week, month and year; deadlines and bounds --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense", "expected", "precision", "rule"),
+    [
+        # Thursday 14 March 2024
+        ("Troops withdrew this week.", "past", date(2024, 3, 1), "month", "relative"),
+        ("Troops will withdraw next week.", "future", date(2024, 3, 1), "month", "relative"),
+        ("Troops will withdraw later this month.", "future", date(2024, 3, 1), "month", "relative"),
+        ("Troops withdrew earlier this year.", "past", date(2024, 1, 1), "year", "relative"),
+        ("Troops withdrew late last year.", "past", date(2023, 1, 1), "year", "relative"),
+        ("Troops withdrew over the weekend.", "past", date(2024, 3, 1), "month", "relative"),
+        ("Troops will withdraw tonight.", "future", date(2024, 3, 14), "day", "relative"),
+        ("Troops withdrew this morning.", "past", date(2024, 3, 14), "day", "relative"),
+        ("Troops withdrew in recent days.", "past", date(2024, 3, 1), "month", "relative"),
+        ("Troops withdrew in recent weeks.", "past", date(2024, 1, 1), "year", "relative"),  # never a day
+        # a deadline: any day up to it
+        ("Troops will withdraw by March 30.", "future", date(2024, 3, 1), "month", "explicit"),
+        ("Troops will withdraw by the end of the year.", "future", date(2024, 1, 1), "year", "relative"),
+        ("Troops will withdraw by 2030.", "future", date(2030, 1, 1), "year", "explicit"),
+        # "until" bounds what starts now
+        ("Troops will stay in the town until March 30.", "future", date(2024, 3, 14), "day", "publication"),
+        ("Troops have held the town since March 3.", "past", date(2024, 3, 3), "day", "explicit"),
+    ],
+)
+def test_current_units_deadlines_and_bounds(
+    sentence: str, tense: str, expected: date, precision: str, rule: str
+) -> None:
+    check(resolve(sentence, date(2024, 3, 14), tense=tense), expected, precision, rule)
+
+
+# --- a dateline that disagrees with the article's date -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("article_date", "dateline", "expected"),
+    [
+        (date(2024, 7, 14), "July 13", date(2024, 7, 13)),  # filed the day before
+        (date(2024, 1, 2), "Dec. 31", date(2023, 12, 31)),  # across New Year
+        (date(2024, 7, 14), "July 15", date(2024, 7, 15)),  # a day ahead across time zones
+        (date(2024, 7, 14), "July 14", None),  # agrees: nothing to correct
+        (date(2024, 7, 14), "June 13", None),  # a month off: another story's day or a typo
+        (date(2024, 7, 14), None, None),
+        (None, "July 13", None),
+    ],
+)
+def test_writing_date(article_date: date | None, dateline: str | None, expected: date | None) -> None:
+    assert writing_date(article_date, dateline) == expected
+
+
+def test_relative_dates_count_from_the_dateline_day() -> None:
+    # a story dated Sunday 14 July 2024 with "KABUL, July 13 (Reuters)": written on the Saturday
+    header, written = date(2024, 7, 14), date(2024, 7, 13)
+    rd = DateResolver(header, written=written).resolve("Fighters attacked the post yesterday.", 0)
+    check(rd, date(2024, 7, 12), "day", "relative")
+    rd = DateResolver(header, written=written).resolve("Fighters attacked the post on Sunday.", 0)
+    check(rd, date(2024, 7, 7), "day", "weekday")  # the Sunday before the Saturday it was written
+    rd = DateResolver(header, written=written).resolve("Fighters attacked the post.", 0)
+    check(rd, written, "day", "dateline")
+    # the same day as the header's: the usual rule names
+    check(DateResolver(header, written=header).resolve("Fighters attacked.", 0), header, "day", "publication")
+
+
+def test_a_dateline_cut_off_as_its_own_sentence_does_not_date_the_story() -> None:
+    resolver = DateResolver(date(2024, 3, 14))
+    resolver.resolve("KABUL, March 13 (Reuters) -", 0, paragraph_start=True)
+    resolver.resolve("Fighters attacked a police post on Monday.", 28)
+    rd = resolver.resolve("Gunmen had shelled the same post the day before.", 80, paragraph_start=True)
+    check(rd, date(2024, 3, 10), "day", "relative")
+
+
+def test_a_day_in_that_year() -> None:
+    resolver = DateResolver(date(2019, 1, 25))
+    resolver.resolve("Between June and July 2016, the adviser briefed the campaign.", 0)
+    rd = resolver.resolve("On July 22 that year, the group released the emails.", 70)
+    check(rd, date(2016, 7, 22), "day", "background", historical=True)
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("The war began in 2015.", 0)
+    rd = resolver.resolve("In March of that year, rebels took the town.", 30)
+    check(rd, date(2015, 3, 1), "month", "background", historical=True)
+
+
+def test_a_year_after_a_preposition_is_counted_from() -> None:
+    # spaCy tags the bare year; "back to 2010 when" is a time the story was at, though no frame
+    resolver = DateResolver(SUNDAY)
+    first = "The governor has made such remarks dating back to 2010 when he ran for office."
+    start = first.index("2010")
+    resolver.resolve(first, 0, date_spans=[(start, start + 4)])
+    rd = resolver.resolve("A year later, the governor insulted the union.", 100)
+    check(rd, date(2011, 1, 1), "year", "background", historical=True)
+
+
+def test_minutes_later_keeps_the_time_whatever_its_precision() -> None:
+    resolver = DateResolver(SUNDAY)
+    resolver.resolve("Last month, gunmen attacked the embassy.", 0)
+    rd = resolver.resolve("Twenty minutes later, guards fired back.", 50)
+    check(rd, date(2023, 8, 1), "month", "relative")
+
+
+def test_a_plain_date_wins_over_that_week() -> None:
+    resolver = DateResolver(date(2019, 1, 25))
+    resolver.resolve("The adviser wrote to the campaign on Oct. 1, 2016.", 0)
+    rd = resolver.resolve("At the end of that week, on Oct. 7, the group released the emails.", 60)
+    check(rd, date(2018, 10, 7), "day", "explicit")  # a yearless day keeps its own rule; the point: not "that week"
+
+
+def test_scheduled_events_may_lie_ahead() -> None:
+    # "the Dec. 12 election" in a November story is next month's; "the Feb. 3 bombing" in September is past
+    rd = resolve("The Dec. 12 election worries the party.", date(2017, 11, 9), trigger="worries", tense="present")
+    assert rd.date == date(2017, 12, 12), rd
+    rd = resolve("The Nov. 2 bombing shocked the city.", date(2017, 11, 9), trigger="shocked")
+    assert rd.date == date(2017, 11, 2), rd
+
+
+def test_named_day_needs_its_noun() -> None:
+    # the singular "Sept. 11 attack" in 2013 is Benghazi's of 2012, not 2001's
+    sentence = "Officials revised their account of the Sept. 11 attack, which killed four Americans."
+    rd = resolve(sentence, date(2013, 5, 15), trigger="killed")
+    assert rd.date == date(2012, 9, 11), rd
+    # "post-9/11" is an era, not the day
+    check(resolve("The city began its post-9/11 rebuilding effort.", trigger="began"), SUNDAY, "day", "publication")
+
+
+def test_a_named_event_does_not_date_the_next_main_clause() -> None:
+    sentence = "Most hijackers on 9/11 were foreigners, but the government denies any role."
+    check(resolve(sentence, trigger="denies"), SUNDAY, "day", "publication")
+    sentence = "On 9/11, hijackers crashed four planes."
+    check(resolve(sentence, trigger="crashed"), date(2001, 9, 11), "day", "background", historical=True)
+
+
+def test_during_a_named_event_is_as_near_as_a_plain_date() -> None:
+    sentence = "In August 2015 he quit the campaign and supported it throughout the 2016 election."
+    rd = resolve(sentence, date(2019, 1, 25), trigger="supported")
+    assert (rd.date, rd.precision) == (date(2016, 1, 1), "year"), rd

@@ -195,3 +195,16 @@ def test_code_articles_keeps_input_order_with_errors_between_and_after(n_process
     assert [o.record if isinstance(o, ReadError) else o.article.id for o in out] == \
         ["a.txt", "1", "b.txt", "2", "3", "c.txt"]
     assert [o.events[0].event for o in out if isinstance(o, Coded)] == ["COERCE", "CONSULT", "ASSAULT"]
+
+
+def test_a_dateline_a_day_before_the_header_date_is_when_relative_dates_count_from():
+    text = ("KABUL, July 13 (Reuters) - Taliban fighters attacked a police checkpoint in Kandahar on Sunday, "
+            "officials said. The interior ministry condemned the attack yesterday.")
+    events = eventwire.code_text(text, date="2024-07-14", id="kabul-late")  # published the next day
+    attack = next(e for e in events if e.event == "ASSAULT")
+    assert attack.date.date == date(2024, 7, 7)  # the Sunday before Saturday 13 July, not 14 July itself
+    condemn = next(e for e in events if e.trigger.text == "condemned")
+    assert condemn.date.date == date(2024, 7, 12)  # "yesterday" of the writer's day
+    # a dateline weeks off the header date is another story's or a typo: the header date rules
+    far = eventwire.code_text(text.replace("July 13", "May 2"), date="2024-07-14", id="kabul-far")
+    assert next(e for e in far if e.event == "ASSAULT").date.date == date(2024, 7, 14)

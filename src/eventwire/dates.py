@@ -18,9 +18,16 @@ Every expression becomes an interval of days first; its precision is the finest 
 holds the whole interval (day, month, year, else unknown), so "last week" is never stamped with a
 made-up day. A month-precision date is the first of its month, a year-precision date the 1st of January.
 A written range ("between 3 and 5 May", "from March to May") keeps both ends: `date` is its first day,
-`end` its last, and the precision is the start's. A year before an event noun ("the 2006 war") dates
-only a trigger it stands before ("rallied against the 2022 results" is today's rally), and no past
-event is dated after publication. `dateline_date` gives an undated article the day of its dateline.
+`end` its last, and the precision is the start's. A date before an event noun names that event ("the
+2006 war", "the March 2021 coup", "the Oct. 7 attack"; "9/11" and "World War II" by name): it dates only
+a trigger it stands before or that performs it ("launched the Oct. 7 attack"), never the frame, and is
+history once a month old ("rallied against the 2022 results" is today's rally); "the anniversary of"
+such a day is that day this year. No past event is dated after publication.
+
+Anaphora ("the day before", "later that week", "two months later", "July 22 that year") count from
+the time the text was just talking about: a date earlier in the sentence, else the paragraph's last
+date (history included), else the frame. `dateline_date` gives an undated article the day of its
+dateline; `writing_date` the day a dated one was written, which relative expressions count from.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -75,8 +82,52 @@ _EVENT_NOUN = (
     r"|uprising|revolution|revolt|rebellion|intifada|coup|putsch|attacks?|bombings?|massacre|killings?"
     r"|assassination|shooting|raid|riots?|unrest|protests?|crackdown|crisis|elections?|polls?|vote|referendum"
     r"|accords?|agreement|deal|treaty|pact|ceasefire|truce|summit|talks|negotiations|earthquake|floods?"
-    r"|tsunami|hurricane|cyclone|withdrawal|takeover|disengagement|blockade|embargo|sanctions)"
+    r"|tsunami|hurricane|cyclone|withdrawal|takeover|disengagement|blockade|embargo|sanctions|genocide"
+    r"|annexation|occupation|insurrection|pandemic|recession|famine|explosions?|blasts?|hijackings?|assault"
+    r"|onslaught|rampage|Olympics|World\s+Cup)"
 )
+# Lower-case words that may stand between a date and its event noun ("the 2008 financial crisis").
+_EVENT_MOD = (
+    r"(?:financial|economic|global|civil|military|general|presidential|parliamentary|legislative|national"
+    r"|local|municipal|regional|nuclear|chemical|terror|terrorist|suicide|deadly|failed|armed|border|air"
+    r"|missile|rocket|drone|ground|peace|trade|debt|banking|refugee|migrant|political|constitutional"
+    r"|ethnic|sectarian|student|mass|popular|surprise|cross-border|full-scale|\w+-led)"
+)
+# What follows a date that names an event rather than a time ("the March 2021 coup", "the Oct. 7 attack").
+_ATTR_AFTER = re.compile(rf",?\s+(?:(?:[A-Z][\w'-]*|{_EVENT_MOD})\s+){{0,3}}{_EVENT_NOUN}\b")
+# ... and what precedes it: a determiner or possessive, so that "on March 3 attacks killed five" stays a date.
+_DETERMINER_BEFORE = re.compile(r"(?:\b(?i:the|a|an|its|their|his|her|our|this|that)|\w(?:'s|\u2019s))\s+$")
+# Events that are scheduled, so that a yearless day before them may lie ahead ("the Dec. 12 election"
+# in a November story): the nearer occurrence, where for an attack it is the past one.
+_SCHEDULED = re.compile(
+    r",?\s+(?:\S+\s+){0,3}?(?i:elections?|polls?|vote|referendum|summit|talks|negotiations|Olympics|World\s+Cup)\b"
+)
+# Prepositions that make any date before them the time of what precedes ("invaded Poland during World War II").
+# ("after 9/11" reaches here only where "after" heads the date itself; "after the 2006 war" opens a clause.)
+# Not "in": "interference in the 2016 election" names what the noun is about, not when the verb happened.
+_TEMPORAL_PREP = frozenset({"during", "amid", "throughout", "after", "since"})
+# Where a sentence's second main clause begins: a named event in the first does not date the second's verb.
+_COORDINATION = re.compile(r";|,\s+(?i:but|while|whereas|yet)\b|\s(?i:but)\s")
+# Prepositions that make a bare year before a word the time of the text ("dating back to 2010 when ...").
+_PREPOSITIONS = frozenset({"in", "to", "since", "from", "until", "till", "by", "during", "after", "before", "around"})
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "that"})
+# Events known by their day alone, and the days they name (a yearless "Oct. 7 attack" in a 2025 story is 2023's).
+# A yearless day before one of the nouns given becomes the named event; "9/11" and "7/7" are the event as written.
+_NAMED_DAYS: dict[str, tuple[date, str]] = {
+    "9/11": (date(2001, 9, 11), r"attacks|hijackings"),  # "the Sept. 11 attack" may be Benghazi's (2012)
+    "7/7": (date(2005, 7, 7), r"attacks?|bombings?"),
+    "1/6": (date(2021, 1, 6), r"attacks?|riots?|insurrection|siege|assault"),
+    "10/7": (date(2023, 10, 7), r"attacks?|massacres?|assault|raid|onslaught|incursion|invasion|rampage"),
+}
+_WORLD_WARS = {"i": (1914, 1918), "one": (1914, 1918), "1": (1914, 1918), "first": (1914, 1918),
+               "ii": (1939, 1945), "two": (1939, 1945), "2": (1939, 1945), "second": (1939, 1945)}
+# "on the 30th anniversary of the 1994 genocide": the date before it names the past event, not this one.
+_ANNIVERSARY_BEFORE = re.compile(
+    r"(?i:(?:(?P<nth>\d{1,3})(?:st|nd|rd|th)|(?P<nthw>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+    r"|tenth|twentieth|fiftieth|hundredth))\s+)?(?i:anniversary)\s+(?i:of)\s+(?:(?i:the)\s+|\w+(?:'s|\u2019s)\s+)?$"
+)
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                  "eighth": 8, "ninth": 9, "tenth": 10, "twentieth": 20, "fiftieth": 50, "hundredth": 100}
 _UNIT_MOD = (
     r"(?i:the\s+end\s+of\s+(?:last|this|next|the)|end\s+of\s+(?:last|this|next)"
     r"|the\s+(?:beginning|start|middle)\s+of\s+(?:last|this|next|the)"
@@ -127,7 +178,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "attr",  # a year that modifies an event noun: "the 2006 war", "its 2019 Lebanon elections"
             rf"\b(?:(?i:the|a|an|its|their|his|her|our|this|that)|\w+(?:'s|\u2019s))\s+(?P<core>(?P<year>{_YEAR}))"
-            rf"(?=\s+(?:[A-Z][\w'-]*\s+){{0,3}}{_EVENT_NOUN}\b)",
+            rf"(?=\s+(?:(?:[A-Z][\w'-]*|{_EVENT_MOD})\s+){{0,3}}{_EVENT_NOUN}\b)",
         ),
         ("attr", rf"(?<![\w$-])(?P<core>(?P<year>{_YEAR}))(?='s\s|\u2019s\s)"),  # "2017's election"
         (
@@ -171,7 +222,19 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "anaphor",
             r"\b(?P<core>(?i:the\s+(?:previous|next|following|same)\s+(?:day|night|morning|evening)"
             r"|that\s+(?:day|night|morning|evening)|(?:earlier|later)\s+(?:in\s+the|that)\s+day"
+            r"|(?P<hours>hours|minutes|moments)\s+(?:later|earlier|afterwards?)"
             rf"|(?P<n>{_NUM}|the)\s+days?\s+(?P<dir>earlier|later|(?:before|after)(?=\s*(?:[,.;:!?)]|$)))))\b",
+        ),
+        (
+            "anaphor",  # "later that week", "the following month", "two weeks later": counted from the story's time
+            r"\b(?P<core>(?i:(?P<umod>(?:earlier|later)\s+that|that|the\s+(?:following|previous|preceding))"
+            r"\s+(?P<au>week|month|year)"
+            rf"|(?:(?P<un>{_NUM})\s+)?(?P<au2>week|month|year)s?\s+(?P<udir>earlier|later)))\b",
+        ),
+        (
+            "named",  # events known by name: "9/11", "7/7", "World War II", "the Second World War"
+            r"(?<![\w/.-])(?P<core>(?P<name>9/11|7/7)(?![\w/])|World\s+War\s+(?P<ww>II|I|(?i:one|two)|[12])\b"
+            r"|(?P<ww2>(?i:first|second))\s+World\s+War\b)",
         ),
     )
 )
@@ -192,18 +255,20 @@ _GATES: dict[str, tuple[str, ...]] = {
     "weekday": ("day",),
     "unit": ("week", "month", "year", "days"),
     "ago": ("ago",),
-    "anaphor": ("previous", "next", "following", "same", "that ", "in the day", " day ", " days "),
+    "anaphor": ("previous", "next", "following", "preceding", "same", "that ", "in the day", " day ", " days ",
+                "later", "earlier"),
+    "named": ("/", "world war"),
 }
 # Every pattern above needs one of these (weekdays, "today" and "days" hold "day"; "weekend" holds "week").
 _ANY_GATE = (
     *_DIGITS, *_MONTHS, "day", "night", "morning", "afternoon", "evening", "tomorrow", "ago", "week", "month", "year",
-    "spring", "summer", "autumn", "winter", "fall",
+    "spring", "summer", "autumn", "winter", "fall", "later", "earlier", "/", "world war",
 )  # fmt: skip
 _WORD = re.compile(r"\w*")
 _YEAR_IN_TEXT = re.compile(rf"(?<![\d.,$])(?P<year>{_YEAR})")
 
 _EXPLICIT_KINDS = frozenset({"numeric", "monthday", "monthyear", "month", "year", "decade", "hint", "attr", "range",
-                             "season", "ordinal"})
+                             "season", "ordinal", "named", "anniversary"})
 # Expressions that name a day or month on the calendar: a present progressive ("is meeting on Tuesday")
 # points them forward, like "will".
 _NAMED_KINDS = frozenset({"weekday", "monthday", "month", "range", "ordinal", "season"})
@@ -313,6 +378,9 @@ class _Expr:
     kind: str
     groups: tuple[tuple[str, str], ...]  # the pattern's named groups that matched
     prep: str  # the preposition before it ("since", "back in"), lower-case, for background cues
+    # it names a past event rather than a time ("the 2014 invasion", "the Oct. 7 attack"): it dates a trigger
+    # it stands before (or is), never one before it, and never becomes the story's frame
+    attributive: bool = False
 
     def group(self, name: str) -> str:
         return next((value for key, value in self.groups if key == name), "")
@@ -407,7 +475,83 @@ def _find_exprs(sentence: str, hints: Sequence[tuple[int, int]], english: bool) 
             groups = (("year", bare.group("year")),) if bare else ()
             kept.append(_Expr(s, e, sentence[s:e], "attr" if attributive else "hint", groups, ""))
     kept.sort(key=lambda e: e.start)
-    return kept
+    kept = _with_that_year(sentence, kept)
+    return [x for x in map(lambda e: _named_or_anniversary(sentence, e), kept) if x is not None]
+
+
+def _with_that_year(sentence: str, exprs: list[_Expr]) -> list[_Expr]:
+    """ "On July 22 that year", "in March of that year": a yearless day or month in the year the text
+    was talking about, one anaphoric expression rather than two."""
+    out: list[_Expr] = []
+    for expr in exprs:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and expr.kind == "anaphor"
+            and expr.group("au").lower() == "year"
+            and expr.group("umod").lower() == "that"
+            and prev.kind in ("monthday", "month")
+            and not (prev.group("year") or prev.group("rel") or prev.group("mod"))
+            and re.fullmatch(r"\s+(?i:of\s+)?", sentence[prev.end : expr.start])
+        ):
+            text = sentence[prev.start : expr.end]
+            out[-1] = _Expr(prev.start, expr.end, text, "anaphor", (*prev.groups, ("ofyear", "1")), prev.prep)
+        else:
+            out.append(expr)
+    return out
+
+
+def _named_or_anniversary(sentence: str, expr: _Expr) -> _Expr | None:
+    """Read a date as the name of a past event where the words around it say so.
+
+    "the March 2021 coup", "Hamas's Oct. 7 attack": a date between a determiner and an event noun
+    names that event (attributive). A yearless day in the table of named days becomes that event
+    ("the Sept. 11 attacks" is 2001's). After "the anniversary of" a day gives the anniversary's day
+    ("the 20th anniversary of the Sept. 11, 2001, attacks" is 2021-09-11); a year alone ("the 30th
+    anniversary of the 1994 genocide") is dropped, so that the story's own day dates the ceremony.
+    """
+    before = sentence[max(0, expr.start - 40) : expr.start]
+    anniversary = _ANNIVERSARY_BEFORE.search(before)
+    if anniversary is not None and expr.kind in ("monthday", "monthyear", "year", "attr", "named", "hint", "numeric"):
+        return _anniversary(expr, anniversary)
+    if expr.kind == "named":
+        return replace(expr, attributive=True)
+    if expr.kind not in ("monthday", "monthyear", "numeric", "month", "hint"):
+        return expr
+    if expr.kind == "month" and not expr.group("year") or not _DETERMINER_BEFORE.search(before):
+        return expr
+    if not _ATTR_AFTER.match(sentence, expr.end):
+        return expr
+    if expr.kind == "monthday" and not expr.group("year"):
+        key = f"{_month_number(expr.group('mon'))}/{_day_number(expr.group('day'))}"
+        named = _NAMED_DAYS.get(key)
+        if named is not None and re.match(rf",?\s+(?:[\w'-]+\s+){{0,3}}(?i:{named[1]})\b", sentence[expr.end :]):
+            return replace(expr, kind="named", groups=(("name", key),), attributive=True)
+        if _SCHEDULED.match(sentence, expr.end):
+            return replace(expr, attributive=True, groups=(*expr.groups, ("scheduled", "1")))
+    return replace(expr, attributive=True)
+
+
+def _anniversary(expr: _Expr, m: re.Match[str]) -> _Expr | None:
+    """The anniversary's own day: the past event's month and day, in its year plus the ordinal when
+    both are written, else in the year the tense points at (see `_anniversary_interval`)."""
+    nth = int(m.group("nth")) if m.group("nth") else _ORDINAL_WORDS.get((m.group("nthw") or "").lower(), 0)
+    year, month, day = expr.group("year"), expr.group("mon"), expr.group("day")
+    if expr.kind == "named":
+        name = expr.group("name")
+        if name not in _NAMED_DAYS:
+            return None
+        when = _NAMED_DAYS[name][0]
+        year, month, day = str(when.year), str(when.month), str(when.day)
+    elif expr.kind == "numeric":
+        return None
+    else:
+        month = str(_month_number(month)) if month else ""
+        day = str(_day_number(day)) if day else ""
+    if not (month and day):
+        return None  # "the anniversary of the 1994 genocide": no day; the story's own day is better
+    groups = tuple((k, v) for k, v in (("year", year), ("mon", month), ("day", day), ("nth", str(nth))) if v)
+    return replace(expr, kind="anniversary", groups=groups)
 
 
 def _plausible(kind: str, m: re.Match[str], prep: str, sentence: str) -> bool:
@@ -422,13 +566,19 @@ def _plausible(kind: str, m: re.Match[str], prep: str, sentence: str) -> bool:
             return False  # "summer" alone, "the summer heat"
         # "the fall of Kabul" is no season; "the spring of 2011" is
         return not re.match(rf"\s+of\s+(?!{_YEAR})", sentence[m.end():], re.IGNORECASE)
+    if kind == "anaphor" and "au" in m.groupdict():
+        # "rose 5% from a year earlier", "than the previous month": a comparison, not the event's time
+        return _word_before(sentence, m.start("core")) not in ("from", "than", "over", "with", "to", "versus", "vs")
     if kind == "year":
+        if m.group("core").lower().startswith("the") and _ATTR_AFTER.match(sentence, m.end()):
+            return False  # "in the 2006 war": the year names the war (an "attr" expression)
         return not (prep == "of" and re.match(r"\s+[a-z]", sentence[m.end() :]))
     if kind == "unit":
         mod = " ".join(m.group("mod").lower().split())
         if m.group("unit").lower() == "weekend":
             return True
-        return mod not in ("the", "over the", "at the")  # "the week", "over the years": no anchor
+        # "the week", "over the years": no anchor; "the previous week" counts from the story's time (anaphor)
+        return mod not in ("the", "over the", "at the", "the previous")
     return True
 
 
@@ -485,22 +635,34 @@ class DateResolver:
     sets as the frame reaches the next sentence only, so the answers do not depend on that order.
     """
 
-    def __init__(self, article_date: date | None, *, languages: Sequence[str] = ("en",)) -> None:
+    def __init__(
+        self, article_date: date | None, *, languages: Sequence[str] = ("en",), written: date | None = None
+    ) -> None:
+        """`written` is the day the story was written, when its dateline says so and differs from the
+        article's date ("KABUL, July 13 (Reuters)" in a story dated 14 July; see `writing_date`): the
+        relative expressions count from it, and an undated event takes it (rule "dateline")."""
         if isinstance(article_date, datetime):
             article_date = article_date.date()
-        self._base = article_date
+        if isinstance(written, datetime):
+            written = written.date()
+        self._base = written or article_date
+        self._default_rule = "dateline" if written is not None and written != article_date else "publication"
         self._english = "en" in languages
         # Only written calendar forms reach dateparser and yearless ones get their year here (by tense),
         # so one parser serves every tense; it is built once, as building it per call is slow.
         settings: dict[str, object] = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "past"}
-        if article_date is not None:
-            settings["RELATIVE_BASE"] = datetime(article_date.year, article_date.month, article_date.day)
+        if (base := self._base) is not None:
+            settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
         self._parser = DateDataParser(languages=list(languages), settings=settings)
         self._cache: dict[tuple[str, str, str], _Interval | None] = {}
         self._sentence: _Sentence | None = None
         self._frame: _Frame | None = None  # set by earlier sentences
         self._pending: _Frame | None = None  # set by the current sentence, for the next ones
         self._section: _Frame | None = None  # the first frame of the current section (lede or after a heading)
+        # the last date the paragraph named, history included: what "the day before" and "a year later" count
+        # from ("The war began in May 2022. A year later, ..."), though history never becomes the frame
+        self._recent: _Interval | None = None
+        self._pending_recent: _Interval | None = None
 
     # ---------------------------------------------------------------------------------------------
     def resolve(
@@ -520,11 +682,12 @@ class DateResolver:
         background = self._is_background(info, trigger_start)
         if info.exprs and not info.caption and tense != "future":  # plans do not move the story's time
             self._update_frame(info, tense, self._is_background(info, None))
-        expr = self._choose(info, trigger_start)
+        expr = self._choose(info, trigger_start, tense)
         if expr is not None:
             if tense == "present" and _points_forward(sentence, expr) and _progressive(sentence, trigger_start):
                 tense = "future"  # "is meeting on Saturday" is an arrangement, not this past Saturday
-            dated = self._dated(info, expr, tense, background or self._expr_cue(info, expr))
+            # a named past event ("the Oct. 7 attack") is background: history once older than a month
+            dated = self._dated(info, expr, tense, background or expr.attributive or self._expr_cue(info, expr))
             late = self._base is not None and dated.date is not None and dated.date > self._base + _YEAR_SLACK
             if not (late and tense == "past" and not info.caption):
                 return dated
@@ -536,7 +699,7 @@ class DateResolver:
         if frame is not None and not (tense == "future" and self._base and frame.date < self._base):
             return ResolvedDate(frame.date, frame.precision, frame.text, frame.span, rule="carried", end=frame.end)
         if self._base is not None:
-            return ResolvedDate(self._base, "day", rule="publication")
+            return ResolvedDate(self._base, "day", rule=self._default_rule)
         return ResolvedDate(None, "unknown", rule="none")
 
     def current(self, sentence: str, sentence_start: int, *, paragraph_start: bool = False) -> ResolvedDate:
@@ -552,7 +715,7 @@ class DateResolver:
         if frame is not None:
             return ResolvedDate(frame.date, frame.precision, frame.text, frame.span, rule="carried", end=frame.end)
         if self._base is not None:
-            return ResolvedDate(self._base, "day", rule="publication")
+            return ResolvedDate(self._base, "day", rule=self._default_rule)
         return ResolvedDate(None, "unknown", rule="none")
 
     # ---------------------------------------------------------------------------------------------
@@ -567,7 +730,10 @@ class DateResolver:
             self._frame, self._pending = self._pending, None
             if self._section is None:
                 self._section = self._frame
+        if self._pending_recent is not None:
+            self._recent, self._pending_recent = self._pending_recent, None
         if paragraph_start:
+            self._recent = None
             if _is_heading(sentence):
                 self._frame = self._section = None
             else:
@@ -575,7 +741,8 @@ class DateResolver:
                 # date a previous paragraph mentioned in passing ("the Dec. 10 bombings")
                 self._frame = self._section
         exprs = tuple(_find_exprs(sentence, hints, self._english))
-        if current is None and exprs and (line := find_dateline(sentence)) is not None:
+        # (" " added: the parser may cut "KABUL, July 13 (Reuters) -" off as a sentence of its own)
+        if current is None and exprs and (line := find_dateline(sentence + " ")) is not None:
             # "KABUL, July 13 (Reuters) -" dates the filing, which is the article's date, not the lede's event
             exprs = tuple(x for x in exprs if x.start >= line.end)
         lower = sentence.lower()
@@ -587,7 +754,7 @@ class DateResolver:
         return self._sentence
 
     @staticmethod
-    def _choose(info: _Sentence, trigger: int | None) -> _Expr | None:
+    def _choose(info: _Sentence, trigger: int | None, tense: Tense = "past") -> _Expr | None:
         """The expression that dates this trigger: same clause first, then the nearest.
 
         An expression inside a subordinate clause dates only triggers in that clause.
@@ -598,16 +765,25 @@ class DateResolver:
         trigger_end = word.end() if word else 0
         for expr in info.exprs:
             clause = _clause_of(expr.start, info.clauses)
-            attr = expr.kind == "attr"
+            attr = expr.kind == "attr" or expr.attributive
+            # a named event, an anniversary or "that week" dates the trigger only where no plain date in its
+            # clause does ("At the end of that week, on Oct. 7, ...")
+            weak = attr or expr.kind == "anniversary" or bool(expr.group("au") or expr.group("au2"))
+            if tense != "past" and _word_before(info.text, expr.start) in ("until", "till"):
+                continue  # "will stay until March 30": the end of what starts now
             if trigger is None:
-                key = (0 if clause is None else 1, attr, expr.start)
+                key = (0 if clause is None else 1, weak, expr.start)
             else:
                 if clause is not None and not clause[0] <= trigger < clause[1]:
                     continue
                 if attr and expr.start > trigger:
-                    continue  # "rallied against the 2022 election results": the year is the election's
+                    if not _dates_what_precedes(info.text, trigger, trigger_end, expr):
+                        continue  # "rallied against the 2022 election results": the year is the election's
+                    weak = False  # "supported him throughout the 2016 election": as good as a plain date
+                elif attr and _COORDINATION.search(info.text, expr.end, trigger):
+                    continue  # "hijackers on 9/11 were Saudis, but the government denies ...": another clause's
                 distance = max(expr.start - trigger_end, trigger - expr.end, 0)
-                key = (0 if clause == trigger_clause else 1, attr, distance)
+                key = (0 if clause == trigger_clause else 1, weak, distance)
             if best is None or key < best[0]:
                 best = (key, expr)
         return best[1] if best else None
@@ -615,6 +791,11 @@ class DateResolver:
     def _dated(self, info: _Sentence, expr: _Expr, tense: Tense, background: bool) -> ResolvedDate:
         span = Span(info.start + expr.start, info.start + expr.end, expr.text)
         interval = self._interval(expr, tense)
+        if interval is not None and tense == "future" and self._base is not None and interval.unit is None:
+            widened = _Interval(self._base, interval.hi)
+            if _word_before(info.text, expr.start) == "by" and interval.lo > self._base and widened.reduce()[0]:
+                # "will withdraw by March 30": any day until then; "by 2030" stays the year it names
+                interval = widened
         kind_rule = "explicit" if expr.kind in _EXPLICIT_KINDS else "weekday" if expr.kind == "weekday" else "relative"
         if interval is None:
             historical = info.caption or background
@@ -639,11 +820,22 @@ class DateResolver:
         return interval.hi < year_before
 
     def _update_frame(self, info: _Sentence, tense: Tense, background: bool) -> None:
-        """The last main-clause, non-historical date of this sentence becomes the frame for the next."""
+        """The last main-clause, non-historical date of this sentence becomes the frame for the next;
+        the last main-clause date of any age is what the next sentence's anaphora count from."""
+        recent = False
         for expr in reversed(info.exprs):
-            if _clause_of(expr.start, info.clauses) is not None or expr.kind in ("attr", "season"):
-                continue  # "the 2023 election", "the summer recess": another event's time, or too coarse
+            if _clause_of(expr.start, info.clauses) is not None or expr.kind == "season" or expr.attributive:
+                continue  # another event's time ("the Oct. 7 attack"), or too coarse ("the summer recess")
+            if expr.kind == "attr":  # "the 2023 election" is no time of the story; "back to 2010 when" may be
+                if not recent and _word_before(info.text, expr.start) in _PREPOSITIONS:
+                    self._pending_recent, recent = self._interval(expr, tense), True
+                continue
             interval = self._interval(expr, tense)
+            if interval is not None and not recent:
+                self._pending_recent, recent = interval, True
+            if expr.kind == "anaphor" and interval is not None and interval.lo != interval.hi and self._base \
+                    and interval.lo <= self._base <= interval.hi:
+                return  # "now, ten years later": back to the present, which the frame already says better
             if interval is None or self._historical(interval, False, background or self._expr_cue(info, expr)):
                 continue
             when, precision, end = interval.reduce()
@@ -679,6 +871,10 @@ class DateResolver:
         """The days an expression means, or None where it cannot be read (or needs the missing article date)."""
         if expr.kind == "anaphor":
             return self._anaphor(expr, tense)
+        if expr.attributive and expr.kind == "monthday":
+            # the verb's tense is not the named event's: "the Feb. 3 bombing" is past, "the Dec. 12 election"
+            # the nearer one
+            tense = "present" if expr.group("scheduled") else "past"
         key = (expr.kind, expr.text, tense)
         if key not in self._cache:
             self._cache[key] = self._compute(expr, tense)
@@ -694,6 +890,10 @@ class DateResolver:
             return _range(expr, tense, base)
         if kind == "season":
             return _season(expr, tense, base)
+        if kind == "named":
+            return _named(expr, tense, base)
+        if kind == "anniversary":
+            return _anniversary_interval(expr, tense, base)
         if kind == "decade":
             start = int(expr.group("dec"))
             return _Interval(date(start, 1, 1), date(start + 9, 12, 31))
@@ -786,29 +986,177 @@ class DateResolver:
         return _Interval(day, day)
 
     def _anaphor(self, expr: _Expr, tense: Tense) -> _Interval | None:
-        """ "the next day", "two days earlier": counted from the story's day, which is the publication day
-        until a sentence names another; a story framed by a month has no day to count from."""
-        frame = self._frame
-        anchor = self._base if frame is None else frame.date if frame.precision == "day" else None
-        if anchor is None:
+        """ "the next day", "two days earlier", "later that week": counted from the time the text was just
+        talking about (see `_anchors`). A day is counted only from a day ("the next day" after "in 2019"
+        has no answer there, and falls back to the story's frame); a week, month or year from anything
+        inside one."""
+        found = None
+        for anchor in self._anchors(expr, tense):
+            if expr.group("ofyear"):
+                found = _in_that_year(expr, anchor)
+            elif expr.group("au") or expr.group("au2"):
+                found = _unit_anaphor(expr, anchor)
+            elif expr.group("hours"):
+                found = anchor  # "minutes later": still the time the text was talking about, however precise
+            else:
+                found = _day_anaphor(expr, anchor.lo) if anchor.lo == anchor.hi else None
+            if found is not None:
+                break
+        if found is None or found.lo > found.hi:
             return None
-        text = expr.text.lower()
-        direction = expr.group("dir").lower()
-        if direction:
-            counted = _count(expr.group("n")) if expr.group("n").lower() != "the" else (1, 1)
-            if counted is None or counted[0] != counted[1]:
-                return None
-            offset = counted[0] if direction in ("after", "later") else -counted[0]
-        elif "previous" in text:
-            offset = -1
-        elif "next" in text or "following" in text:
-            offset = 1
-        else:  # that day, the same day, later that day
-            offset = 0
-        day = anchor + timedelta(days=offset)
-        if tense == "past" and self._base is not None and day > self._base:
+        if tense == "past" and self._base is not None and found.lo > self._base:
             return None  # "the next day" with nothing before it: not tomorrow for a past event
-        return _Interval(day, day)
+        return found
+
+    def _anchors(self, expr: _Expr, tense: Tense) -> list[_Interval]:
+        """What an anaphor may count from, best first: a plain date earlier in this sentence ("attacked on
+        Monday and withdrew the next day") alone; else the paragraph's last date, history included ("The
+        war began in May 2019. A year later, ..."), then the story's frame (a range's whole span) or the
+        publication day."""
+        info = self._sentence
+        earlier = [x for x in info.exprs if x.end <= expr.start and x.kind not in ("anaphor", "attr", "season")
+                   and not x.attributive] if info is not None else []
+        if earlier:
+            found = self._interval(earlier[-1], tense)
+            return [found] if found is not None else []
+        out = [self._recent] if self._recent is not None else []
+        frame = self._frame
+        if frame is None:
+            out += [_Interval(self._base, self._base)] if self._base is not None else []
+        elif frame.precision == "day":
+            out.append(_Interval(frame.date, frame.end or frame.date))
+        elif frame.precision in ("month", "year"):
+            last = frame.end or frame.date
+            out.append(_Interval(frame.date, _month_interval(last.year, last.month).hi if frame.precision == "month"
+                                 else date(last.year, 12, 31)))
+        return out
+
+
+def _in_that_year(expr: _Expr, anchor: _Interval) -> _Interval | None:
+    """ "July 22 that year": the day (or month) in the anchor's year, where the anchor is within one year."""
+    if anchor.lo.year != anchor.hi.year:
+        return None
+    month = _month_number(expr.group("mon"))
+    if not expr.group("day"):
+        return _month_interval(anchor.lo.year, month)
+    try:
+        day = date(anchor.lo.year, month, _day_number(expr.group("day")))
+    except ValueError:
+        return None
+    return _Interval(day, day)
+
+
+def _day_anaphor(expr: _Expr, anchor: date) -> _Interval | None:
+    """ "the previous day", "two days later", "hours later", "that day" from the story's day."""
+    text = expr.text.lower()
+    direction = expr.group("dir").lower()
+    if direction:
+        counted = _count(expr.group("n")) if expr.group("n").lower() != "the" else (1, 1)
+        if counted is None or counted[0] != counted[1]:
+            return None
+        offset = counted[0] if direction in ("after", "later") else -counted[0]
+    elif expr.group("hours"):
+        offset = 0  # "hours later": the same day, as far as a date can tell
+    elif "previous" in text:
+        offset = -1
+    elif "next" in text or "following" in text:
+        offset = 1
+    else:  # that day, the same day, later that day
+        offset = 0
+    day = anchor + timedelta(days=offset)
+    return _Interval(day, day)
+
+
+def _unit_anaphor(expr: _Expr, anchor: _Interval) -> _Interval | None:
+    """ "later that week", "the following month", "two weeks later", "a year earlier" from the story's time."""
+    if expr.group("au"):
+        unit, mod = expr.group("au").lower(), " ".join(expr.group("umod").lower().split())
+        current = _calendar_unit(unit, anchor.lo, 0)
+        if anchor.hi > current.hi:
+            return None  # the story's time spans more than one such unit: "that week" is not known
+        if mod == "that":
+            return current
+        if mod == "later that":
+            return _Interval(anchor.hi + timedelta(days=1), current.hi)
+        if mod == "earlier that":
+            return _Interval(current.lo, anchor.lo - timedelta(days=1))
+        return _calendar_unit(unit, anchor.lo, 1 if "following" in mod else -1)
+    unit = expr.group("au2").lower()
+    counted = _count(expr.group("un")) if expr.group("un") else (2, 5)
+    if counted is None:
+        return None
+    low, high = counted
+    sign = 1 if expr.group("udir").lower() == "later" else -1
+    if sign < 0:
+        low, high = high, low
+    if unit == "week":
+        return _Interval(anchor.lo + timedelta(weeks=sign * low), anchor.hi + timedelta(weeks=sign * high))
+    if unit == "month":
+        first, last = _calendar_unit("month", anchor.lo, sign * low), _calendar_unit("month", anchor.hi, sign * high)
+        return _Interval(first.lo, last.hi)
+    return _Interval(date(anchor.lo.year + sign * low, 1, 1), date(anchor.hi.year + sign * high, 12, 31))
+
+
+def _named(expr: _Expr, tense: Tense, base: date | None) -> _Interval | None:
+    """A named event's days: "World War II" its years; "9/11", "the Oct. 7 attack" the day named,
+    unless the article is older than that day (then the yearless day as the tense reads it)."""
+    war = (expr.group("ww") or expr.group("ww2")).lower()
+    if war:
+        first, last = _WORLD_WARS[war]
+        return _Interval(date(first, 1, 1), date(last, 12, 31), "year")
+    when = _NAMED_DAYS[expr.group("name")][0]
+    if base is None or base >= when:
+        return _Interval(when, when)
+    picked = _by_tense([date(y, when.month, when.day) for y in (base.year - 1, base.year)], tense, base)
+    return _Interval(picked, picked) if picked else None
+
+
+def _anniversary_interval(expr: _Expr, tense: Tense, base: date | None) -> _Interval | None:
+    """ "the 20th anniversary of the Sept. 11, 2001, attacks" is 2021-09-11; "the anniversary of the
+    Oct. 7 attack" the latest 7 October the tense points at."""
+    nth, month, day = int(expr.group("nth") or 0), int(expr.group("mon")), int(expr.group("day"))
+    years = [int(expr.group("year")) + nth] if nth and expr.group("year") else [] if base is None else [
+        base.year - 1, base.year, base.year + 1
+    ]
+    options = []
+    for year in years:
+        try:
+            options.append(date(year, month, day))
+        except ValueError:  # 29 February
+            continue
+    if nth and expr.group("year"):
+        return _Interval(options[0], options[0]) if options else None
+    picked = _by_tense(options, tense, base) if base is not None else None
+    return _Interval(picked, picked) if picked else None
+
+
+# Verbs whose object is the event itself: "launched the Oct. 7 attack" happened on Oct. 7.
+_EVENT_VERB = re.compile(
+    r"(?i:launch|carr(?:y|ie)|stag|mount|perpetrat|commit|orchestrat|mastermind|conduct|wag|execut|led\b|lead|plann?)"
+)
+
+
+def _dates_what_precedes(sentence: str, trigger: int, trigger_end: int, expr: _Expr) -> bool:
+    """Whether an attributive date after the trigger still dates it: after "during" and the like
+    ("invaded Poland during World War II"), or as the object of a verb that performs the event
+    ("launched the Oct. 7 attack", "carried out the 2019 bombings")."""
+    if _prep_before(sentence, expr.start) in _TEMPORAL_PREP:
+        return True
+    return expr.start - trigger_end <= 25 and _EVENT_VERB.match(sentence, trigger) is not None
+
+
+def _prep_before(sentence: str, position: int) -> str:
+    """The word before a noun phrase starting at `position`, past its determiners ("during Israel's")."""
+    words = sentence[max(0, position - 40) : position].lower().split()
+    while words and (words[-1] in _DETERMINERS or words[-1].endswith(("'s", "\u2019s"))):
+        words.pop()  # "during the 2006 war", "during Israel's 2006 war"
+    return words[-1] if words else ""
+
+
+def _word_before(sentence: str, position: int) -> str:
+    """The word just before `position`, lower-case ("" at the start)."""
+    words = sentence[max(0, position - 20) : position].lower().split()
+    return words[-1] if words else ""
 
 
 def _month_number(name: str) -> int:
@@ -967,6 +1315,26 @@ def dateline_date(text: str, reading: date | None) -> date | None:
     if m.group("year"):
         return options[0] if options else None
     return max((d for d in options if reading is not None and d <= reading + _YEAR_SLACK), default=None)
+
+
+# How far a dateline's day may lie from the article's date and still be the day the story was written:
+# a header may carry the day after filing (time zones, print editions) or a crawl date some days on.
+_DATELINE_BEFORE = timedelta(days=14)
+
+
+def writing_date(article_date: date | None, dateline: str | None) -> date | None:
+    """The day a story was written, when its dateline ("July 13") disagrees with the article's date.
+
+    The dateline is the writer's day, so "on Saturday" counts from it. It is trusted up to two weeks
+    before the article's date and two days after (time zones); a dateline further off is a typo or
+    another story's, and gives None, as does one that agrees with the date or has no day.
+    """
+    if article_date is None or not dateline:
+        return None
+    day = dateline_date(dateline, article_date)
+    if day is None or day == article_date or not article_date - _DATELINE_BEFORE <= day <= article_date + _YEAR_SLACK:
+        return None
+    return day
 
 
 def _weekday(base: date, weekday: int, mod: str, tense: Tense) -> date:

@@ -20,7 +20,7 @@ from .coding.lexicon import PLACE_ENTS, governing_verb
 from .coding.spans import ArgumentTagger, main_candidate
 from .config import Config
 from .contexts import ContextTagger
-from .dates import DateResolver, dateline_date, is_caption
+from .dates import DateResolver, dateline_date, is_caption, writing_date
 from .geo import ArticlePlaces, Gazetteer, load_gazetteer
 from .ontology import Ontology, load_ontology
 from .records import Article, Entity, EventMention, Place, ReadError, ResolvedDate, Span
@@ -171,8 +171,11 @@ class Pipeline:
 
     def _start(self, article: Article, doc: Doc, dateline: nlp_mod.Dateline | None) -> _ArticleState:
         """What reading an article starts from: its date, toponyms, dateline place and focus country."""
-        state = _ArticleState(actors=self.resolver.new_document(article.date), dates=DateResolver(article.date),
-                              places=self._article_places(doc))
+        # a dateline a little before the header date ("KABUL, July 13" on a story dated the 14th) is when
+        # the writer wrote: "on Sunday" and "yesterday" count from it
+        written = writing_date(article.date, dateline.date if dateline else None)
+        state = _ArticleState(actors=self.resolver.new_document(article.date),
+                              dates=DateResolver(article.date, written=written), places=self._article_places(doc))
         self._read_dateline(dateline, article.text, state)
         state.actors.focus_country = self._focus_country(doc, state.dateline_place)
         return state
