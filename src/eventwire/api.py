@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path as PathParam, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -209,8 +210,9 @@ class _BodyLimit:
             await JSONResponse({"detail": "request body too large"}, 413)(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(BaseException):
+    """Not an Exception: FastAPI answers any Exception raised while it reads a body with 400, which
+    would hide the 413 of a streamed (chunked) body over the cap."""
 
 
 class _Headers:
@@ -327,15 +329,21 @@ def _filters(
         try:
             west, south, east, north = (float(x) for x in bbox.split(","))
         except ValueError:
-            raise HTTPException(422, "bbox must be four numbers: west,south,east,north") from None
+            raise _invalid("bbox", bbox, "bbox must be four numbers: west,south,east,north") from None
         if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
-            raise HTTPException(422, "bbox out of range (lon -180..180, lat -90..90, south <= north)")
+            raise _invalid("bbox", bbox, "bbox out of range (lon -180..180, lat -90..90, south <= north)")
         box = (west, south, east, north)
     return EventQuery(actor=actor or None, recipient=recipient or None, type=type or None, mode=mode or None,
                       quad=quad, country=country or None, since=since, until=until, bbox=box, q=q or None)
 
 
 Filters = Annotated[EventQuery, Depends(_filters)]
+
+
+def _invalid(name: str, value: str, msg: str) -> RequestValidationError:
+    """A 422 in the shape the OpenAPI spec promises for 422 (`detail`: a list of errors), as FastAPI's own
+    checks give: a plain HTTPException(422, text) answered `detail` as a string, against the spec."""
+    return RequestValidationError([{"type": "value_error", "loc": ("query", name), "msg": msg, "input": value}])
 
 
 def _routes(app: FastAPI, state: _State) -> None:
