@@ -699,6 +699,15 @@ def ingest(
     actors: Annotated[Optional[Path], typer.Option(help="A user actor dictionary that wins over the built-in "
                                                         "one (default as for `code`).")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    ray: Annotated[Optional[str], typer.Option(
+        "--ray", metavar="ADDRESS", help="Code on Ray: 'local' starts one here with --ray-workers CPUs; an "
+                                         "address ('auto', 'ray://head:10001') joins that cluster. Needs the "
+                                         "ray extra.")] = None,
+    ray_workers: Annotated[Optional[int], typer.Option(help="Ray actors, one pipeline each (default: "
+                                                            "the CPUs Ray has).")] = None,
+    ray_stage: Annotated[Optional[str], typer.Option(help="Folder or URI (s3://, gs://) every Ray node reaches, "
+                                                          "for the coded partitions (default: a local "
+                                                          "temporary folder).")] = None,
 ) -> None:
     """Code articles into the event store. Articles already stored (by id, or content hash when the
     source gives none) are skipped before coding, so re-running finishes an interrupted run and adds
@@ -710,14 +719,16 @@ def ingest(
     from rich.text import Text
 
     from . import __version__
-    from .ingest import read_all
     from .pipeline import filter_events
     from .records import ReadError
+    from .scale import ingest_on_ray, read_sources
     from .store import config_json, ingest as ingest_items, open_store
     from .store.postgres import redact_url
 
     if batch_size < 1:
         raise typer.BadParameter("--batch-size must be at least 1")
+    if ray is not None and ray.startswith("-"):  # `--ray --db x`: click reads the next option as the address
+        raise typer.BadParameter(f"--ray takes an address or 'local', not {ray!r}")
     n_process = workers if workers is not None else (os.cpu_count() or 1)
     if n_process < 1:
         raise typer.BadParameter("--workers must be at least 1")
@@ -728,7 +739,7 @@ def ingest(
     def items():
         for pattern in unmatched:
             yield ReadError(pattern, "read", "no file matches this pattern")
-        yield from read_all(paths, config)
+        yield from read_sources(paths, config)  # read_all, and s3:// gs:// URIs through pyarrow.fs
 
     class Rate(ProgressColumn):
         def render(self, task) -> Text:
@@ -748,10 +759,16 @@ def ingest(
         try:
             with bar:
                 task = bar.add_task("ingest", total=_count_records(paths))
-                counts = ingest_items(store, items(), _lazy_coder(config), run_id=run_id,
-                                      keep=lambda events: filter_events(events, config), batch_size=batch_size,
-                                      progress=lambda n: bar.advance(task, n),
-                                      on_reject=lambda r: err.print(f"[red]rejected[/red] {r}", highlight=False))
+                tick = lambda n: bar.advance(task, n)  # noqa: E731
+                reject = lambda r: err.print(f"[red]rejected[/red] {r}", highlight=False)  # noqa: E731
+                if ray is not None:
+                    counts = ingest_on_ray(store, items(), config, run_id=run_id, batch_size=batch_size,
+                                           address=None if ray == "local" else ray, workers=ray_workers,
+                                           stage=ray_stage, progress=tick, on_reject=reject).counts
+                else:
+                    counts = ingest_items(store, items(), _lazy_coder(config), run_id=run_id,
+                                          keep=lambda events: filter_events(events, config),
+                                          batch_size=batch_size, progress=tick, on_reject=reject)
             status = "finished"
         except KeyboardInterrupt:
             status = "interrupted"

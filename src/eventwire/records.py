@@ -244,7 +244,9 @@ class EventMention:
             trigger=Span.from_json(ev["trigger"]), sentence=Span(sent["start"], sent["end"], d.get("event_text") or ""),
             actor=entities("actor"), recipient=entities("recipient"), context=list(d.get("context") or []),
             quad_code=d.get("quad_code") or 0, cameo=d.get("cameo"), goldstein=d.get("goldstein"),
-            date=dated if d.get("date") or d.get("date_precision") not in (None, "unknown") else None,
+            # a mention with a date record (even an unknown one with its rule: "decades ago") keeps it
+            date=dated if (d.get("date") or rules.get("date") or ev.get("date")
+                           or d.get("date_precision") not in (None, "unknown")) else None,
             place=Place.from_event_loc(d.get("event_loc")), place_span=Span.from_json(ev.get("place")),
             negated=bool(d.get("negated")), hypothetical=bool(d.get("hypothetical")),
             historical=bool(d.get("historical")), confidence=d.get("confidence") or 0.0,
