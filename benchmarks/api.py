@@ -95,9 +95,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: Path, port: int) -> subprocess.Popen:
+def serve(db: Path, port: int, token: str | None = None) -> subprocess.Popen:
+    """`eventwire serve` on loopback (with a write token if given), waited for until it answers."""
+    env = {**os.environ, **({"EVENTWIRE_TOKEN": token} if token else {})}
     proc = subprocess.Popen([sys.executable, "-c", "from eventwire.cli import main; main()", "serve", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     import httpx
 
     for _ in range(600):

@@ -52,23 +52,8 @@ def article(run: str, i: int) -> dict[str, Any]:
 
 
 def serve(db: Path, port: int) -> subprocess.Popen:
-    """`eventwire serve` on loopback with a write token, waited for until it answers."""
-    import httpx
-
-    env = {**os.environ, "EVENTWIRE_TOKEN": TOKEN}
-    proc = subprocess.Popen([sys.executable, "-c", "from eventwire.cli import main; main()", "serve", "--db", str(db),
-                             "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/stats/overview", timeout=5)
-            return proc
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"eventwire serve exited: {proc.stderr.read()}")
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("eventwire serve did not start in 60 s")
+    """`eventwire serve` on loopback with the write token."""
+    return apibench.serve(db, port, token=TOKEN)
 
 
 async def run_load(base: str, reqs, event_ids: list[str], clients: int, writers: int, seconds: float,

@@ -16,23 +16,10 @@ from eventwire.pipeline import Pipeline, filter_events
 from eventwire.records import Article, EventMention
 from eventwire.scale import ingest_on_ray, mention_from_json, mention_to_json
 from eventwire.store import ingest, open_store
+from test_ingest_cli import COMPARED, _dump  # every table, without run ids and timestamps
 
 ROOT = Path(__file__).resolve().parents[1]
 
-COMPARED = {  # every table, without run ids and timestamps (as tests/test_ingest_cli.py compares)
-    "articles": "SELECT * EXCLUDE (run_id) FROM articles",
-    "mentions": "SELECT * FROM mentions",
-    "rejects": "SELECT * EXCLUDE (run_id) FROM rejects",
-    "events": "SELECT * EXCLUDE (added) FROM events",
-    "event_mentions": "SELECT * FROM event_mentions",
-    "entities": "SELECT * FROM entities",
-    "mention_entities": "SELECT * FROM mention_entities",
-    "places": "SELECT * FROM places",
-    "article_links": "SELECT * FROM article_links",
-    "article_bands": "SELECT * FROM article_bands",
-    "events_daily": "SELECT * FROM events_daily",
-    "actors_yearly": "SELECT * FROM actors_yearly",
-}
 
 # Stories written for these tests (not taken from any corpus).
 PEOPLE = ["Police", "Kenyan troops", "The Egyptian government", "Hamas", "Turkish President Recep Tayyip Erdogan",
@@ -70,12 +57,6 @@ def _write_corpus(folder: Path) -> None:
     shutil.copy(ROOT / "examples" / "ministers-meet-amman.txt", folder)
 
 
-def _dump(db: Path) -> dict[str, list]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {name: sorted(map(repr, con.execute(sql).fetchall())) for name, sql in COMPARED.items()}
-    finally:
-        con.close()
 
 
 CONFIG = Config(n_process=1)
