@@ -60,9 +60,10 @@ NEW = {"id": "gaza-1", "date": "2024-11-05", "outlet": "Test Wire", "title": "Th
        "text": "Hamas threatened Israel with new rocket attacks on Tuesday, a spokesman said in Gaza."}
 
 
-def _ingest(db: str, folder: Path) -> None:
+def _ingest(db: str, folder: Path, articles: list[dict] = ARTICLES) -> None:
+    """A store made the way users make one: `eventwire ingest` over a JSONL file of `articles`."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "news.jsonl").write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
+    (folder / "news.jsonl").write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
     result = runner.invoke(cli, ["ingest", "--workers", "1", "--no-progress", str(folder / "news.jsonl"), "--db", db])
     assert result.exit_code == 0, result.output
 

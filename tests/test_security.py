@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from eventwire.api import Limits, create_app
 from eventwire.cli import app as cli
+from test_api import _ingest as ingest_articles  # the store-building path both files use
 
 TOKEN = "sec-token-9d2e"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -49,10 +50,7 @@ HOSTILE = [
 
 
 def _ingest(db: Path) -> None:
-    corpus = db.parent / "news.jsonl"
-    corpus.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["ingest", "--workers", "1", "--no-progress", str(corpus), "--db", str(db)])
-    assert result.exit_code == 0, result.output
+    ingest_articles(str(db), db.parent, ARTICLES)
 
 
 def snapshot(db: Path) -> dict[str, str]:

@@ -215,8 +215,7 @@ def event_detail(db: Reader, event_id: str) -> dict[str, Any] | None:
         "m.event_json FROM event_mentions em JOIN mentions m ON m.id = em.mention_id WHERE em.event_id = ? "
         "ORDER BY m.date NULLS LAST, m.article_id, m.sentence_index, m.id", [event_id]))
     for m in mentions:
-        record = m.pop("event_json")
-        record = json.loads(record) if isinstance(record, str) else record
+        record = m.pop("event_json")  # decoded by rows_of on either backend
         m["evidence"] = record.get("evidence")
         m["event_text"] = record.get("event_text")
         m["actor"] = record.get("actor")
@@ -241,8 +240,7 @@ def article_detail(db: Reader, article_id: str) -> dict[str, Any] | None:
         "FROM mentions m LEFT JOIN event_mentions em ON em.mention_id = m.id WHERE m.article_id = ? "
         "ORDER BY m.sentence_index, m.id", [article_id]))
     for m in mentions:
-        record = m.pop("event_json")
-        record = json.loads(record) if isinstance(record, str) else record
+        record = m.pop("event_json")  # decoded by rows_of on either backend
         m["evidence"] = record.get("evidence")
     return {"article": rows[0], "mentions": mentions}
 
